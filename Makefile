@@ -1,0 +1,62 @@
+# encaisse: `make run` (set up, demo data, serve) and `make test` (set up, lint, tests).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+DEMO_ARGS ?= --customers 150 --invoices 3000 --seed 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint typecheck pytest bench install install-dev assets sysdeps migrate demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+
+# Front-end assets come from the npm registry, pinned by package-lock.json.
+assets:
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
+	@[ -d node_modules/bootstrap ] && [ -d node_modules/htmx.org ] && [ -d node_modules/chart.js ] \
+		|| npm ci --no-audit --no-fund --loglevel=error
+
+# Debian packages the browser tests need (Chromium is driven by Playwright, never downloaded).
+sysdeps:
+	@[ -x /usr/bin/chromium ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq chromium fonts-dejavu-core >/dev/null)
+
+migrate: install assets
+	@mkdir -p var
+	$(BIN)/encaisse migrate --noinput -v0
+
+demo: migrate
+	$(BIN)/encaisse demo $(DEMO_ARGS) --if-absent
+
+run: demo
+	@echo ""
+	@echo "  encaisse runs at http://$(HOST)/  (demo login: demo / demo)"
+	@echo ""
+	$(BIN)/encaisse runserver $(HOST)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	cd src && ../$(BIN)/encaisse makemigrations --check --dry-run -v0
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+pytest: install-dev assets sysdeps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: install-dev assets
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var

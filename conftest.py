@@ -1,0 +1,31 @@
+"""Shared fixtures: a company with an owner, a logged-in client, another company to stay out of."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from encaisse.core.models import Company, Membership, Role
+from encaisse.core.tests.factories import CompanyFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture
+def company(db: None) -> Company:
+    return CompanyFactory(slug="acme", legal_name="Acme Industrie SAS")
+
+
+@pytest.fixture
+def other_company(db: None) -> Company:
+    return CompanyFactory(slug="other", legal_name="Autre Société SARL")
+
+
+@pytest.fixture
+def owner(company: Company) -> Membership:
+    return MembershipFactory(company=company, user=UserFactory(username="owner"), role=Role.OWNER)
+
+
+@pytest.fixture
+def owner_client(owner: Membership) -> Client:
+    client = Client()
+    client.force_login(owner.user)
+    return client

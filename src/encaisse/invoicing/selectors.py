@@ -1,0 +1,117 @@
+"""Reads on invoices: open amounts derived from allocations and credit notes, never stored."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from encaisse.core.models import Company
+from encaisse.invoicing.models import Invoice
+from encaisse.payments.models import Allocation
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+ZERO = Value(Decimal("0.00"), output_field=MONEY)
+
+
+def _sum_subquery(qs: QuerySet, group: str, field: str) -> Coalesce:
+    return Coalesce(
+        Subquery(qs.values(group).annotate(s=Sum(field)).values("s")[:1], output_field=MONEY),
+        ZERO,
+        output_field=MONEY,
+    )
+
+
+def with_open_amount(qs: QuerySet[Invoice], *, as_of: date | None = None) -> QuerySet[Invoice]:
+    """Annotate paid_amount, credited_amount and open_amount (as of a date when given)."""
+    allocations = Allocation.objects.filter(invoice=OuterRef("pk"))
+    credits = Invoice.objects.filter(
+        credited_invoice=OuterRef("pk"),
+        kind=Invoice.Kind.CREDIT_NOTE,
+        status=Invoice.Status.ISSUED,
+    )
+    if as_of is not None:
+        allocations = allocations.filter(payment__received_on__lte=as_of)
+        credits = credits.filter(issue_date__lte=as_of)
+    return qs.annotate(
+        paid_amount=_sum_subquery(allocations, "invoice", "amount"),
+        credited_amount=_sum_subquery(credits, "credited_invoice", "total_amount"),
+    ).annotate(
+        open_amount=ExpressionWrapper(
+            F("total_amount") - F("paid_amount") - F("credited_amount"), output_field=MONEY
+        )
+    )
+
+
+def invoice_list(
+    company: Company,
+    *,
+    status: str | None = None,
+    customer_id: int | None = None,
+    overdue_on: date | None = None,
+    open_only: bool = False,
+    issued_from: date | None = None,
+    issued_to: date | None = None,
+    kind: str | None = Invoice.Kind.INVOICE,
+    search: str = "",
+) -> QuerySet[Invoice]:
+    """Invoices of a company with filters; `status` also accepts the derived 'open' and 'paid'."""
+    qs = with_open_amount(Invoice.objects.filter(company=company)).select_related("customer")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status in ("open", "paid"):
+        qs = qs.filter(status=Invoice.Status.ISSUED)
+        qs = qs.filter(open_amount__gt=0) if status == "open" else qs.filter(open_amount__lte=0)
+    elif status:
+        qs = qs.filter(status=status)
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if open_only:
+        qs = qs.filter(status=Invoice.Status.ISSUED, open_amount__gt=0)
+    if overdue_on:
+        qs = qs.filter(status=Invoice.Status.ISSUED, due_date__lt=overdue_on, open_amount__gt=0)
+    if issued_from:
+        qs = qs.filter(issue_date__gte=issued_from)
+    if issued_to:
+        qs = qs.filter(issue_date__lte=issued_to)
+    if search:
+        qs = qs.filter(Q(number__icontains=search) | Q(customer__name__icontains=search))
+    return qs
+
+
+def invoice_open_list(
+    company: Company, *, customer_id: int, as_of: date | None = None
+) -> QuerySet[Invoice]:
+    """Issued invoices of a customer with something left to pay, oldest due first."""
+    return (
+        with_open_amount(
+            Invoice.objects.filter(
+                company=company,
+                customer_id=customer_id,
+                kind=Invoice.Kind.INVOICE,
+                status=Invoice.Status.ISSUED,
+            ),
+            as_of=as_of,
+        )
+        .filter(open_amount__gt=0)
+        .order_by("due_date", "issue_date", "id")
+    )
+
+
+def invoice_get(company: Company, pk: int) -> Invoice:
+    """One invoice of the company with its open amount; DoesNotExist for another company's."""
+    return with_open_amount(
+        Invoice.objects.filter(company=company).select_related("customer", "credited_invoice")
+    ).get(pk=pk)

@@ -1,0 +1,179 @@
+"""Payment use cases: record, allocate (lettrage), undo. Invariants re-checked under lock.
+
+Sum of a payment's allocations <= its amount; sum of an invoice's allocations and credit
+notes <= its total. Both are re-read after SELECT FOR UPDATE on the payment and the invoices,
+never decided from values read earlier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from encaisse.core.audit import audit_record, snapshot
+from encaisse.core.exceptions import DomainError
+from encaisse.core.models import Company
+from encaisse.core.money import ZERO
+from encaisse.customers.models import Customer
+from encaisse.invoicing.models import Invoice
+from encaisse.invoicing.selectors import with_open_amount
+from encaisse.invoicing.services import Actor
+from encaisse.payments.models import Allocation, Payment
+
+PAYMENT_FIELDS = ("customer", "amount", "currency", "received_on", "method", "reference")
+
+
+def payment_unallocated(payment: Payment) -> Decimal:
+    allocated = payment.allocations.aggregate(s=Sum("amount"))["s"] or ZERO
+    return payment.amount - allocated
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    company: Company,
+    customer: Customer,
+    amount: Decimal,
+    received_on: date,
+    actor: Actor,
+    method: str = Payment.Method.TRANSFER,
+    reference: str = "",
+    currency: str = "EUR",
+    allocate_to: Mapping[int, Decimal] | None = None,
+    auto_allocate: bool = True,
+    source: str = "manual",
+) -> Payment:
+    """Record money received; allocate it to the chosen invoices, or oldest due first."""
+    if customer.company_id != company.pk:
+        raise DomainError("customer_unknown", _("Unknown customer."))
+    if amount <= 0:
+        raise DomainError("payment_amount", _("A payment amount must be positive."))
+    payment = Payment.objects.create(
+        company=company,
+        customer=customer,
+        amount=amount,
+        currency=currency,
+        received_on=received_on,
+        method=method,
+        reference=reference,
+        source=source,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    audit_record(company=company, subject=payment, kind="payment.recorded", actor=actor,
+                 after=snapshot(payment, PAYMENT_FIELDS))
+    if allocate_to:
+        payment_allocate(company=company, payment_id=payment.pk, amounts=allocate_to, actor=actor)
+    elif auto_allocate:
+        payment_allocate_oldest_first(company=company, payment_id=payment.pk, actor=actor)
+    return payment
+
+
+def _lock_payment(company: Company, payment_id: int) -> Payment:
+    try:
+        return Payment.objects.select_for_update().get(company=company, pk=payment_id)
+    except Payment.DoesNotExist as exc:
+        raise DomainError("payment_unknown", _("Unknown payment.")) from exc
+
+
+@transaction.atomic
+def payment_allocate(
+    *, company: Company, payment_id: int, amounts: Mapping[int, Decimal], actor: Actor
+) -> list[Allocation]:
+    """Allocate parts of a payment to the given invoices ({invoice id: amount})."""
+    payment = _lock_payment(company, payment_id)
+    invoices = {
+        inv.pk: inv
+        for inv in Invoice.objects.select_for_update().filter(company=company, pk__in=amounts)
+    }
+    left = payment_unallocated(payment)
+    open_amounts = dict(
+        with_open_amount(Invoice.objects.filter(pk__in=invoices)).values_list("pk", "open_amount")
+    )
+    created = []
+    for invoice_id, amount in amounts.items():
+        invoice = invoices.get(invoice_id)
+        if invoice is None:
+            raise DomainError("invoice_unknown", _("Unknown invoice."), invoice_id=invoice_id)
+        if invoice.customer_id != payment.customer_id:
+            raise DomainError("allocation_other_customer",
+                              _("Invoice %(n)s belongs to another customer.") % {"n": invoice})
+        if invoice.status != Invoice.Status.ISSUED or invoice.is_credit_note:
+            raise DomainError("allocation_not_issued",
+                              _("Invoice %(n)s is not an issued invoice.") % {"n": invoice})
+        if amount <= 0:
+            raise DomainError("allocation_amount", _("An allocated amount must be positive."))
+        if amount > open_amounts[invoice_id]:
+            raise DomainError(
+                "allocation_exceeds_invoice",
+                _("%(a)s exceeds the %(o)s left to pay on invoice %(n)s.")
+                % {"a": amount, "o": open_amounts[invoice_id], "n": invoice},
+            )
+        if amount > left:
+            raise DomainError(
+                "allocation_exceeds_payment",
+                _("Only %(left)s of this payment is left to allocate.") % {"left": left},
+            )
+        left -= amount
+        open_amounts[invoice_id] -= amount
+        allocation = Allocation.objects.create(
+            company=company,
+            payment=payment,
+            invoice=invoice,
+            amount=amount,
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        audit_record(company=company, subject=invoice, kind="allocation.created", actor=actor,
+                     after={"payment": payment.pk, "amount": str(amount)})
+        created.append(allocation)
+    return created
+
+
+@transaction.atomic
+def payment_allocate_oldest_first(
+    *, company: Company, payment_id: int, actor: Actor
+) -> list[Allocation]:
+    """Spread what is left of a payment over the customer's open invoices, oldest due first."""
+    payment = _lock_payment(company, payment_id)
+    left = payment_unallocated(payment)
+    open_invoices = (
+        with_open_amount(
+            Invoice.objects.filter(
+                company=company,
+                customer_id=payment.customer_id,
+                kind=Invoice.Kind.INVOICE,
+                status=Invoice.Status.ISSUED,
+            )
+        )
+        .filter(open_amount__gt=0)
+        .order_by("due_date", "issue_date", "id")
+    )
+    plan: dict[int, Decimal] = {}
+    for invoice in open_invoices:
+        if left <= 0:
+            break
+        take = min(left, invoice.open_amount)
+        plan[invoice.pk] = take
+        left -= take
+    if not plan:
+        return []
+    return payment_allocate(company=company, payment_id=payment.pk, amounts=plan, actor=actor)
+
+
+@transaction.atomic
+def allocation_undo(*, company: Company, allocation_id: int, actor: Actor) -> None:
+    """Remove an allocation: the invoice is open again, the payment's money unallocated."""
+    try:
+        allocation = Allocation.objects.select_for_update().select_related("invoice").get(
+            company=company, pk=allocation_id
+        )
+    except Allocation.DoesNotExist as exc:
+        raise DomainError("allocation_unknown", _("Unknown allocation.")) from exc
+    audit_record(company=company, subject=allocation.invoice, kind="allocation.undone",
+                 actor=actor, before={"payment": allocation.payment_id,
+                                      "amount": str(allocation.amount)})
+    allocation.delete()
