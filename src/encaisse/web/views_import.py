@@ -1,0 +1,1 @@
+"""Placeholder replaced by the invoice import page (web upload of CSV/XLSX)."""
