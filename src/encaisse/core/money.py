@@ -52,10 +52,17 @@ def parse_amount(text: str) -> Decimal:
     sign = -1 if raw.startswith("-") or negative else 1
     raw = raw.lstrip("+-").replace("'", "")
     last_sep = max(raw.rfind(","), raw.rfind("."))
-    if last_sep >= 0 and len(raw) - last_sep - 1 in (1, 2):
-        integer, decimals = raw[:last_sep], raw[last_sep + 1 :]
-    elif last_sep >= 0 and raw.count(raw[last_sep]) == 1 and len(raw) - last_sep - 1 != 3:
-        integer, decimals = raw[:last_sep], raw[last_sep + 1 :]
+    head, tail = raw[:last_sep], raw[last_sep + 1 :]
+    # A lone separator before exactly three digits groups thousands ("1,000") unless what
+    # precedes it cannot be a leading group ("0,005", "1234,567").
+    groups_thousands = (
+        len(tail) == 3
+        and raw.count(raw[last_sep]) == 1
+        and 1 <= len(head.replace(",", "").replace(".", "")) <= 3
+        and head.lstrip(",.")[:1] != "0"
+    ) or raw.count(raw[last_sep]) > 1
+    if last_sep >= 0 and not groups_thousands:
+        integer, decimals = head, tail
     else:
         integer, decimals = raw, ""
     integer = integer.replace(",", "").replace(".", "")

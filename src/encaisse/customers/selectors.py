@@ -6,15 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Q, QuerySet, Sum
 
 from encaisse.core.models import Company
 from encaisse.core.money import ZERO
 from encaisse.customers.models import Customer
 from encaisse.invoicing.models import Invoice
-from encaisse.invoicing.selectors import MONEY
-from encaisse.invoicing.selectors import ZERO as ZERO_VALUE
+from encaisse.core.db import money_expr, quantized
+from encaisse.invoicing.selectors import sum_subquery
 from encaisse.payments.models import Allocation, Payment
 
 SORTS = {
@@ -25,14 +24,6 @@ SORTS = {
     "-balance": "-balance",
     "city": "city",
 }
-
-
-def _customer_sum(qs: QuerySet, field: str) -> Coalesce:
-    return Coalesce(
-        Subquery(qs.values("customer").annotate(s=Sum(field)).values("s")[:1], output_field=MONEY),
-        ZERO_VALUE,
-        output_field=MONEY,
-    )
 
 
 def customer_list(
@@ -46,12 +37,12 @@ def customer_list(
     """Customers with their balance (invoices − credit notes − payments), searchable, sortable."""
     issued = Invoice.objects.filter(customer=OuterRef("pk"), status=Invoice.Status.ISSUED)
     qs = Customer.objects.filter(company=company).annotate(
-        invoiced=_customer_sum(issued.filter(kind=Invoice.Kind.INVOICE), "total_amount"),
-        credited=_customer_sum(issued.filter(kind=Invoice.Kind.CREDIT_NOTE), "total_amount"),
-        received=_customer_sum(Payment.objects.filter(customer=OuterRef("pk")), "amount"),
+        invoiced=sum_subquery(issued.filter(kind=Invoice.Kind.INVOICE), "customer", "total_amount"),
+        credited=sum_subquery(issued.filter(kind=Invoice.Kind.CREDIT_NOTE), "customer", "total_amount"),
+        received=sum_subquery(Payment.objects.filter(customer=OuterRef("pk")), "customer", "amount"),
     )
     qs = qs.annotate(
-        balance=ExpressionWrapper(F("invoiced") - F("credited") - F("received"), output_field=MONEY)
+        balance=money_expr(F("invoiced") - F("credited") - F("received"))
     )
     if search:
         qs = qs.filter(
@@ -122,7 +113,7 @@ def customer_balances(
 
 def _grouped(qs: QuerySet, group: str, field: str) -> dict[int, Decimal]:
     return {
-        key: total
+        key: quantized(total)
         for key, total in qs.order_by().values_list(group).annotate(s=Sum(field))
     }
 

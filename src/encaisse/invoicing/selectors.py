@@ -3,34 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
-from django.db.models import (
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
+from django.db.models import F, Func, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from encaisse.core.db import MONEY, ZERO_VALUE, money_expr
 from encaisse.core.models import Company
 from encaisse.invoicing.models import Invoice
 from encaisse.payments.models import Allocation
 
-MONEY = DecimalField(max_digits=14, decimal_places=2)
-ZERO = Value(Decimal("0.00"), output_field=MONEY)
 
-
-def _sum_subquery(qs: QuerySet, group: str, field: str) -> Coalesce:
-    return Coalesce(
-        Subquery(qs.values(group).annotate(s=Sum(field)).values("s")[:1], output_field=MONEY),
-        ZERO,
-        output_field=MONEY,
+def sum_subquery(qs: QuerySet, group: str, field: str) -> Func:
+    """Sum of `field` over `qs` grouped by `group` (an OuterRef filter), zero when empty."""
+    return money_expr(
+        Coalesce(
+            Subquery(qs.values(group).annotate(s=Sum(field)).values("s")[:1], output_field=MONEY),
+            ZERO_VALUE,
+            output_field=MONEY,
+        )
     )
 
 
@@ -46,13 +36,9 @@ def with_open_amount(qs: QuerySet[Invoice], *, as_of: date | None = None) -> Que
         allocations = allocations.filter(payment__received_on__lte=as_of)
         credits = credits.filter(issue_date__lte=as_of)
     return qs.annotate(
-        paid_amount=_sum_subquery(allocations, "invoice", "amount"),
-        credited_amount=_sum_subquery(credits, "credited_invoice", "total_amount"),
-    ).annotate(
-        open_amount=ExpressionWrapper(
-            F("total_amount") - F("paid_amount") - F("credited_amount"), output_field=MONEY
-        )
-    )
+        paid_amount=sum_subquery(allocations, "invoice", "amount"),
+        credited_amount=sum_subquery(credits, "credited_invoice", "total_amount"),
+    ).annotate(open_amount=money_expr(F("total_amount") - F("paid_amount") - F("credited_amount")))
 
 
 def invoice_list(

@@ -16,9 +16,9 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from encaisse.core.audit import audit_record, snapshot
+from encaisse.core.db import quantized
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
-from encaisse.core.money import ZERO
 from encaisse.customers.models import Customer
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import with_open_amount
@@ -29,8 +29,7 @@ PAYMENT_FIELDS = ("customer", "amount", "currency", "received_on", "method", "re
 
 
 def payment_unallocated(payment: Payment) -> Decimal:
-    allocated = payment.allocations.aggregate(s=Sum("amount"))["s"] or ZERO
-    return payment.amount - allocated
+    return payment.amount - quantized(payment.allocations.aggregate(s=Sum("amount"))["s"])
 
 
 @transaction.atomic

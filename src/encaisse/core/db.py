@@ -1,0 +1,45 @@
+"""Database helpers for money computed in SQL.
+
+SQLite evaluates decimal arithmetic in floating point, so a sum or difference computed in
+SQL can come back as 0.180000000000001 or -7e-15: enough to make `open_amount > 0` lie.
+Every money expression computed in SQL goes through `money_expr`, which rounds to the cent
+in the database (exact on PostgreSQL) and quantizes the value read back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import DecimalField, Expression, Func, Value
+
+from encaisse.core.money import CENT, quantize
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+ZERO_VALUE = Value(Decimal("0.00"), output_field=MONEY)
+
+
+def _quantize(value: Any, expression: Any, connection: Any) -> Decimal | None:
+    return None if value is None else quantize(Decimal(value))
+
+
+class RoundedMoney(Func):
+    function = "ROUND"
+    template = "%(function)s(%(expressions)s, 2)"
+    output_field = MONEY
+
+    def get_db_converters(self, connection: Any) -> list[Callable[..., Any]]:
+        return [*super().get_db_converters(connection), _quantize]
+
+
+def money_expr(expression: Expression | Func) -> RoundedMoney:
+    return RoundedMoney(expression, output_field=MONEY)
+
+
+def quantized(value: Decimal | None) -> Decimal:
+    """A money value read from an aggregate, to the cent (None as zero)."""
+    return quantize(value) if value is not None else Decimal("0.00")
+
+
+__all__ = ["CENT", "MONEY", "ZERO_VALUE", "money_expr", "quantized"]
