@@ -11,17 +11,19 @@ from encaisse.core.tests.factories import CompanyFactory, MembershipFactory, Use
 
 @pytest.fixture
 def company(db: None) -> Company:
-    return CompanyFactory(slug="acme", legal_name="Acme Industrie SAS")
+    return CompanyFactory.create(slug="acme", legal_name="Acme Industrie SAS")
 
 
 @pytest.fixture
 def other_company(db: None) -> Company:
-    return CompanyFactory(slug="other", legal_name="Autre Société SARL")
+    return CompanyFactory.create(slug="other", legal_name="Autre Société SARL")
 
 
 @pytest.fixture
 def owner(company: Company) -> Membership:
-    return MembershipFactory(company=company, user=UserFactory(username="owner"), role=Role.OWNER)
+    return MembershipFactory.create(
+        company=company, user=UserFactory.create(username="owner"), role=Role.OWNER
+    )
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from encaisse.core.actors import Actor, actor_user
 from encaisse.core.models import AuditEvent, Company
 
 
@@ -39,7 +39,7 @@ def audit_record(
     company: Company,
     subject: models.Model,
     kind: str,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
@@ -50,7 +50,7 @@ def audit_record(
         after = {k: v for k, v in after.items() if k in changed}
     return AuditEvent.objects.create(
         company=company,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor_user(actor),
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
         kind=kind,

@@ -21,9 +21,10 @@ def resolve_company(value: str | None) -> Company:
         raise CommandError(
             "--company is required (slug or SIREN)" if companies else "no company exists yet"
         )
-    found = Company.objects.filter(slug=value).first() or Company.objects.filter(
-        siren=value.replace(" ", "")
-    ).first()
+    found = (
+        Company.objects.filter(slug=value).first()
+        or Company.objects.filter(siren=value.replace(" ", "")).first()
+    )
     if found is None:
         raise CommandError(f"unknown company: {value}")
     return found

@@ -16,7 +16,7 @@ from django.db.models import DecimalField, Expression, Func, Value
 
 from encaisse.core.money import CENT, quantize
 
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 ZERO_VALUE = Value(Decimal("0.00"), output_field=MONEY)
 
 

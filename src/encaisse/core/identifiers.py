@@ -33,9 +33,7 @@ def validate_vat(value: str) -> None:
     try:
         eu_vat.validate(value)
     except stdnum_exceptions.ValidationError as exc:
-        raise ValidationError(
-            _("Invalid VAT number: %(value)s"), params={"value": value}
-        ) from exc
+        raise ValidationError(_("Invalid VAT number: %(value)s"), params={"value": value}) from exc
 
 
 def validate_iban(value: str) -> None:

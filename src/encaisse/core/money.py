@@ -96,7 +96,7 @@ def format_eur(value: Decimal, currency: str = "EUR") -> str:
     value = quantize(value)
     sign = "-" if value < 0 else ""
     integer, decimals = f"{abs(value):.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while integer:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]

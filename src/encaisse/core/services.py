@@ -37,6 +37,11 @@ def company_create(
         if owner is None:
             raise DomainError("user_unknown", _("Unknown user %(u)s.") % {"u": owner_username})
         Membership.objects.create(company=company, user=owner, role=Role.OWNER)
-    audit_record(company=company, subject=company, kind="company.created", actor=owner,
-                 after={"legal_name": company.legal_name, "siren": company.siren})
+    audit_record(
+        company=company,
+        subject=company,
+        kind="company.created",
+        actor=owner,
+        after={"legal_name": company.legal_name, "siren": company.siren},
+    )
     return company

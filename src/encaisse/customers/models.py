@@ -106,6 +106,9 @@ class Customer(CompanyScoped, Address):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Set on rows read through customers.selectors.customer_list, never stored.
+    balance: Decimal
+
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from django.db.models import F, OuterRef, Q, QuerySet, Sum
 
+from encaisse.core.db import money_expr, quantized
 from encaisse.core.models import Company
 from encaisse.core.money import ZERO
 from encaisse.customers.models import Customer
 from encaisse.invoicing.models import Invoice
-from encaisse.core.db import money_expr, quantized
 from encaisse.invoicing.selectors import sum_subquery
 from encaisse.payments.models import Allocation, Payment
 
@@ -38,10 +38,14 @@ def customer_list(
     issued = Invoice.objects.filter(customer=OuterRef("pk"), status=Invoice.Status.ISSUED)
     qs = Customer.objects.filter(company=company).annotate(
         invoiced=sum_subquery(issued.filter(kind=Invoice.Kind.INVOICE), "customer", "total_amount"),
-        credited=sum_subquery(issued.filter(kind=Invoice.Kind.CREDIT_NOTE), "customer", "total_amount"),
-        received=sum_subquery(Payment.objects.filter(customer=OuterRef("pk")), "customer", "amount"),
+        credited=sum_subquery(
+            issued.filter(kind=Invoice.Kind.CREDIT_NOTE), "customer", "total_amount"
+        ),
+        received=sum_subquery(
+            Payment.objects.filter(customer=OuterRef("pk")), "customer", "amount"
+        ),
     )
-    qs = qs.annotate(
+    qs = qs.annotate(  # type: ignore[no-redef]  # declared on the model for readers
         balance=money_expr(F("invoiced") - F("credited") - F("received"))
     )
     if search:
@@ -52,7 +56,7 @@ def customer_list(
             | Q(city__icontains=search)
         )
     if with_balance_only:
-        qs = qs.filter(balance__gt=0)
+        qs = qs.filter(Q(balance__gt=0))
     if owner_id:
         qs = qs.filter(owner_id=owner_id)
     return qs.order_by(SORTS.get(sort, "name"), "pk")
@@ -99,13 +103,22 @@ def customer_balances(
     )
     rows = []
     for pk, name, reference in customers:
-        open_amount = invoiced.get(pk, ZERO) - credited_linked.get(pk, ZERO) - allocated.get(pk, ZERO)
+        open_amount = (
+            invoiced.get(pk, ZERO) - credited_linked.get(pk, ZERO) - allocated.get(pk, ZERO)
+        )
         balance = invoiced.get(pk, ZERO) - credited.get(pk, ZERO) - received.get(pk, ZERO)
         if only_nonzero and not open_amount and not balance:
             continue
         rows.append(
-            BalanceRow(pk, name, reference, invoiced.get(pk, ZERO), open_amount,
-                       open_amount - balance, balance)
+            BalanceRow(
+                pk,
+                name,
+                reference,
+                invoiced.get(pk, ZERO),
+                open_amount,
+                open_amount - balance,
+                balance,
+            )
         )
     rows.sort(key=lambda r: (-r.open_amount, r.customer))
     return rows
@@ -157,15 +170,38 @@ def customer_statement(
     for inv in invoices:
         assert inv.issue_date is not None
         if inv.is_credit_note:
-            label = inv.number + (f" ({inv.credited_invoice.number})" if inv.credited_invoice else "")
-            movements.append((inv.issue_date, 1, "credit_note", label, None, ZERO,
-                              inv.total_amount, None))
+            label = inv.number + (
+                f" ({inv.credited_invoice.number})" if inv.credited_invoice else ""
+            )
+            movements.append(
+                (inv.issue_date, 1, "credit_note", label, None, ZERO, inv.total_amount, None)
+            )
         else:
-            movements.append((inv.issue_date, 0, "invoice", inv.number, inv.due_date,
-                              inv.total_amount, ZERO, inv.open_amount))
+            movements.append(
+                (
+                    inv.issue_date,
+                    0,
+                    "invoice",
+                    inv.number,
+                    inv.due_date,
+                    inv.total_amount,
+                    ZERO,
+                    inv.open_amount,
+                )
+            )
     for pay in Payment.objects.filter(company=company, customer=customer, received_on__lte=as_of):
-        movements.append((pay.received_on, 2, "payment", pay.reference or pay.get_method_display(),
-                          None, ZERO, pay.amount, None))
+        movements.append(
+            (
+                pay.received_on,
+                2,
+                "payment",
+                pay.reference or pay.get_method_display(),
+                None,
+                ZERO,
+                pay.amount,
+                None,
+            )
+        )
     movements.sort(key=lambda m: (m[0], m[1], m[3]))
     opening = ZERO
     lines: list[StatementLine] = []
@@ -181,4 +217,3 @@ def customer_statement(
         if not inv.is_credit_note and inv.due_date and inv.due_date < as_of:
             overdue += max(inv.open_amount, ZERO)
     return Statement(customer, date_from, as_of, opening, lines, running, overdue)
-

@@ -8,16 +8,29 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from encaisse.core.actors import Actor
 from encaisse.core.audit import audit_record, snapshot
 from encaisse.core.exceptions import DomainError
 from encaisse.core.identifiers import compact
 from encaisse.core.models import Company
 from encaisse.customers.models import Contact, Customer
-from encaisse.invoicing.services import Actor
 
 AUDITED_FIELDS = (
-    "reference", "name", "kind", "siren", "siret", "vat_number", "address_line1", "postal_code",
-    "city", "country", "language", "payment_terms", "credit_limit", "owner", "email",
+    "reference",
+    "name",
+    "kind",
+    "siren",
+    "siret",
+    "vat_number",
+    "address_line1",
+    "postal_code",
+    "city",
+    "country",
+    "language",
+    "payment_terms",
+    "credit_limit",
+    "owner",
+    "email",
 )
 IDENTIFIER_FIELDS = ("siren", "siret", "vat_number")
 
@@ -34,8 +47,9 @@ def _validate(customer: Customer) -> None:
         customer.full_clean(exclude=["company"])
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError("customer_invalid", f"{field}: {messages[0]}",
-                          errors=exc.message_dict) from exc
+        raise DomainError(
+            "customer_invalid", f"{field}: {messages[0]}", errors=exc.message_dict
+        ) from exc
 
 
 @transaction.atomic
@@ -46,15 +60,23 @@ def customer_create(*, company: Company, actor: Actor, **fields: Any) -> Custome
     customer = Customer(company=company, **fields)
     _validate(customer)
     if Customer.objects.filter(company=company, reference=customer.reference).exists():
-        raise DomainError("customer_duplicate_ref",
-                          _("A customer with code %(ref)s already exists.")
-                          % {"ref": customer.reference})
+        raise DomainError(
+            "customer_duplicate_ref",
+            _("A customer with code %(ref)s already exists.") % {"ref": customer.reference},
+        )
     try:
         customer.save()
     except IntegrityError as exc:
-        raise DomainError("customer_invalid", _("This customer conflicts with another one.")) from exc
-    audit_record(company=company, subject=customer, kind="customer.created", actor=actor,
-                 after=snapshot(customer, AUDITED_FIELDS))
+        raise DomainError(
+            "customer_invalid", _("This customer conflicts with another one.")
+        ) from exc
+    audit_record(
+        company=company,
+        subject=customer,
+        kind="customer.created",
+        actor=actor,
+        after=snapshot(customer, AUDITED_FIELDS),
+    )
     return customer
 
 
@@ -65,15 +87,24 @@ def customer_update(*, company: Company, customer_id: int, actor: Actor, **field
     for name, value in _normalise(fields).items():
         setattr(customer, name, value)
     _validate(customer)
-    if Customer.objects.filter(company=company, reference=customer.reference).exclude(
-        pk=customer.pk
-    ).exists():
-        raise DomainError("customer_duplicate_ref",
-                          _("A customer with code %(ref)s already exists.")
-                          % {"ref": customer.reference})
+    if (
+        Customer.objects.filter(company=company, reference=customer.reference)
+        .exclude(pk=customer.pk)
+        .exists()
+    ):
+        raise DomainError(
+            "customer_duplicate_ref",
+            _("A customer with code %(ref)s already exists.") % {"ref": customer.reference},
+        )
     customer.save()
-    audit_record(company=company, subject=customer, kind="customer.updated", actor=actor,
-                 before=before, after=snapshot(customer, AUDITED_FIELDS))
+    audit_record(
+        company=company,
+        subject=customer,
+        kind="customer.updated",
+        actor=actor,
+        before=before,
+        after=snapshot(customer, AUDITED_FIELDS),
+    )
     return customer
 
 
@@ -97,6 +128,11 @@ def contact_add(*, company: Company, customer: Customer, actor: Actor, **fields:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError("contact_invalid", f"{field}: {messages[0]}") from exc
     contact.save()
-    audit_record(company=company, subject=customer, kind="contact.added", actor=actor,
-                 after=snapshot(contact, ("name", "email", "phone", "role")))
+    audit_record(
+        company=company,
+        subject=customer,
+        kind="contact.added",
+        actor=actor,
+        after=snapshot(contact, ("name", "email", "phone", "role")),
+    )
     return contact

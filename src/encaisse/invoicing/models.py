@@ -7,6 +7,7 @@ note points at the invoice it corrects and reduces what is owed on it.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
@@ -82,6 +83,11 @@ class Invoice(CompanyScoped):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Set on rows read through invoicing.selectors.with_open_amount, never stored.
+    paid_amount: Decimal
+    credited_amount: Decimal
+    open_amount: Decimal
+
     class Meta:
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
@@ -133,7 +139,9 @@ class Invoice(CompanyScoped):
         return self.status == self.Status.DRAFT
 
     def is_overdue(self, on: date) -> bool:
-        return self.status == self.Status.ISSUED and self.due_date is not None and self.due_date < on
+        return (
+            self.status == self.Status.ISSUED and self.due_date is not None and self.due_date < on
+        )
 
 
 class CreditNoteManager(models.Manager["Invoice"]):
@@ -144,7 +152,7 @@ class CreditNoteManager(models.Manager["Invoice"]):
 class CreditNote(Invoice):
     """Credit notes seen on their own (admin, API); same table as invoices."""
 
-    objects = CreditNoteManager()
+    objects = CreditNoteManager()  # type: ignore[misc,assignment]  # proxy narrows the manager
 
     class Meta:
         proxy = True
@@ -158,9 +166,7 @@ class InvoiceLine(CompanyScoped):
     description = models.CharField(_("description"), max_length=500)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     unit_price = models.DecimalField(_("unit price excl. VAT"), max_digits=14, decimal_places=4)
-    discount_rate = models.DecimalField(
-        _("discount"), max_digits=5, decimal_places=4, default=0
-    )
+    discount_rate = models.DecimalField(_("discount"), max_digits=5, decimal_places=4, default=0)
     vat_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=4)
     net_amount = models.DecimalField(_("amount excl. VAT"), max_digits=14, decimal_places=2)
 

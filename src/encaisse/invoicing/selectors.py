@@ -35,7 +35,8 @@ def with_open_amount(qs: QuerySet[Invoice], *, as_of: date | None = None) -> Que
     if as_of is not None:
         allocations = allocations.filter(payment__received_on__lte=as_of)
         credits = credits.filter(issue_date__lte=as_of)
-    return qs.annotate(
+    # The model declares these attributes for readers; the plugin sees them as redefined.
+    return qs.annotate(  # type: ignore[no-redef]
         paid_amount=sum_subquery(allocations, "invoice", "amount"),
         credited_amount=sum_subquery(credits, "credited_invoice", "total_amount"),
     ).annotate(open_amount=money_expr(F("total_amount") - F("paid_amount") - F("credited_amount")))
@@ -59,15 +60,19 @@ def invoice_list(
         qs = qs.filter(kind=kind)
     if status in ("open", "paid"):
         qs = qs.filter(status=Invoice.Status.ISSUED)
-        qs = qs.filter(open_amount__gt=0) if status == "open" else qs.filter(open_amount__lte=0)
+        qs = (
+            qs.filter(Q(open_amount__gt=0))
+            if status == "open"
+            else qs.filter(Q(open_amount__lte=0))
+        )
     elif status:
         qs = qs.filter(status=status)
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
     if open_only:
-        qs = qs.filter(status=Invoice.Status.ISSUED, open_amount__gt=0)
+        qs = qs.filter(Q(open_amount__gt=0), status=Invoice.Status.ISSUED)
     if overdue_on:
-        qs = qs.filter(status=Invoice.Status.ISSUED, due_date__lt=overdue_on, open_amount__gt=0)
+        qs = qs.filter(Q(open_amount__gt=0), status=Invoice.Status.ISSUED, due_date__lt=overdue_on)
     if issued_from:
         qs = qs.filter(issue_date__gte=issued_from)
     if issued_to:
@@ -91,7 +96,7 @@ def invoice_open_list(
             ),
             as_of=as_of,
         )
-        .filter(open_amount__gt=0)
+        .filter(Q(open_amount__gt=0))
         .order_by("due_date", "issue_date", "id")
     )
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from encaisse.core.actors import Actor, actor_user
 from encaisse.core.audit import audit_record, snapshot
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
@@ -22,10 +22,14 @@ from encaisse.invoicing import calc
 from encaisse.invoicing.models import Invoice, InvoiceLine, VatTotal
 from encaisse.invoicing.selectors import with_open_amount
 
-Actor = AbstractBaseUser | AnonymousUser | None
-
 FROZEN_FIELDS = (
-    "status", "number", "issue_date", "due_date", "net_amount", "vat_amount", "total_amount",
+    "status",
+    "number",
+    "issue_date",
+    "due_date",
+    "net_amount",
+    "vat_amount",
+    "total_amount",
 )
 
 
@@ -117,7 +121,7 @@ def invoice_draft_create(
         payment_terms=payment_terms or customer.payment_terms or company.default_terms,
         notes=notes,
         source=source,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=actor_user(actor),
         net_amount=ZERO,
         vat_amount=ZERO,
         total_amount=ZERO,
@@ -173,7 +177,9 @@ def invoice_issue(*, company: Company, invoice_id: int, actor: Actor, on: date) 
     if invoice.is_credit_note and invoice.credited_invoice_id:
         original = Invoice.objects.get(pk=invoice.credited_invoice_id)
         if original.issue_date and on < original.issue_date:
-            raise DomainError("credit_before_invoice", _("A credit note cannot predate its invoice."))
+            raise DomainError(
+                "credit_before_invoice", _("A credit note cannot predate its invoice.")
+            )
     before = snapshot(invoice, FROZEN_FIELDS)
     invoice.number = sequence_next(company=company, series=invoice.series)
     invoice.issue_date = on
@@ -189,8 +195,9 @@ def invoice_issue(*, company: Company, invoice_id: int, actor: Actor, on: date) 
         after=snapshot(invoice, FROZEN_FIELDS),
     )
     if invoice.is_credit_note and invoice.credited_invoice_id:
-        _release_excess_allocations(company=company, invoice_id=invoice.credited_invoice_id,
-                                    actor=actor)
+        _release_excess_allocations(
+            company=company, invoice_id=invoice.credited_invoice_id, actor=actor
+        )
     return invoice
 
 
@@ -202,8 +209,14 @@ def invoice_draft_cancel(*, company: Company, invoice_id: int, actor: Actor) -> 
         raise DomainError("invoice_not_draft", _("Only a draft can be cancelled."))
     invoice.status = Invoice.Status.CANCELLED
     invoice.save(update_fields=["status", "updated_at"])
-    audit_record(company=company, subject=invoice, kind="invoice.draft_cancelled", actor=actor,
-                 before={"status": "draft"}, after={"status": "cancelled"})
+    audit_record(
+        company=company,
+        subject=invoice,
+        kind="invoice.draft_cancelled",
+        actor=actor,
+        before={"status": "draft"},
+        after={"status": "cancelled"},
+    )
     return invoice
 
 
@@ -230,7 +243,9 @@ def invoice_credit(
     remaining = original.total_amount - already
     if lines is None:
         if remaining <= 0:
-            raise DomainError("invoice_fully_credited", _("This invoice is already fully credited."))
+            raise DomainError(
+                "invoice_fully_credited", _("This invoice is already fully credited.")
+            )
         if already == 0 and original.lines.exists():
             lines = [
                 LineData(
@@ -254,7 +269,7 @@ def invoice_credit(
         currency=original.currency,
         notes=reason,
         source=Invoice.Source.MANUAL,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=actor_user(actor),
         net_amount=ZERO,
         vat_amount=ZERO,
         total_amount=ZERO,
@@ -268,11 +283,21 @@ def invoice_credit(
             % {"credit": credit.total_amount, "remaining": remaining},
         )
     credit.save(update_fields=["net_amount", "vat_amount", "total_amount"])
-    audit_record(company=company, subject=credit, kind="credit_note.created", actor=actor,
-                 after={"credited_invoice": original.number, "total_amount": str(credit.total_amount)})
+    audit_record(
+        company=company,
+        subject=credit,
+        kind="credit_note.created",
+        actor=actor,
+        after={"credited_invoice": original.number, "total_amount": str(credit.total_amount)},
+    )
     if issue:
         credit = invoice_issue(company=company, invoice_id=credit.pk, actor=actor, on=on)
     return credit
+
+
+def credit_lines_for_amount(original: Invoice, amount: Decimal) -> list[LineData]:
+    """The line of a partial credit note worth exactly `amount` incl. VAT (for invoice_credit)."""
+    return _lines_for_amount(original, amount)
 
 
 def _lines_for_amount(original: Invoice, amount: Decimal) -> list[LineData]:
@@ -282,12 +307,14 @@ def _lines_for_amount(original: Invoice, amount: Decimal) -> list[LineData]:
     net = calc.quantize(amount / (1 + rate))
     # Rounding may leave the total a cent off; adjust the base until it matches exactly.
     for candidate in (net, net - Decimal("0.01"), net + Decimal("0.01")):
-        line = LineData(_("Credit on invoice %(n)s") % {"n": original.number}, Decimal(1),
-                        candidate, rate)
+        line = LineData(
+            _("Credit on invoice %(n)s") % {"n": original.number}, Decimal(1), candidate, rate
+        )
         if calc.invoice_totals([line.as_input()]).total_amount == amount:
             return [line]
-    return [LineData(_("Credit on invoice %(n)s") % {"n": original.number}, Decimal(1), amount,
-                     ZERO)]
+    return [
+        LineData(_("Credit on invoice %(n)s") % {"n": original.number}, Decimal(1), amount, ZERO)
+    ]
 
 
 def _release_excess_allocations(*, company: Company, invoice_id: int, actor: Actor) -> None:
@@ -295,22 +322,35 @@ def _release_excess_allocations(*, company: Company, invoice_id: int, actor: Act
 
     invoice = with_open_amount(Invoice.objects.filter(company=company, pk=invoice_id)).get()
     excess = -invoice.open_amount
-    for allocation in Allocation.objects.select_for_update().filter(
-        company=company, invoice_id=invoice_id
-    ).order_by("-id"):
+    for allocation in (
+        Allocation.objects.select_for_update()
+        .filter(company=company, invoice_id=invoice_id)
+        .order_by("-id")
+    ):
         if excess <= 0:
             break
         take = min(excess, allocation.amount)
         before = {"amount": str(allocation.amount)}
         if take == allocation.amount:
-            audit_record(company=company, subject=allocation.payment, kind="allocation.released",
-                         actor=actor, before={"invoice": invoice.number, **before})
+            audit_record(
+                company=company,
+                subject=allocation.payment,
+                kind="allocation.released",
+                actor=actor,
+                before={"invoice": invoice.number, **before},
+            )
             allocation.delete()
         else:
             allocation.amount -= take
             allocation.save(update_fields=["amount"])
-            audit_record(company=company, subject=allocation.payment, kind="allocation.reduced",
-                         actor=actor, before=before, after={"amount": str(allocation.amount)})
+            audit_record(
+                company=company,
+                subject=allocation.payment,
+                kind="allocation.reduced",
+                actor=actor,
+                before=before,
+                after={"amount": str(allocation.amount)},
+            )
         excess -= take
 
 
@@ -320,9 +360,14 @@ def invoice_set_disputed(
 ) -> Invoice:
     invoice = invoice_lock(company=company, pk=invoice_id)
     if invoice.disputed != disputed:
-        audit_record(company=company, subject=invoice, kind="invoice.disputed_changed",
-                     actor=actor, before={"disputed": invoice.disputed},
-                     after={"disputed": disputed})
+        audit_record(
+            company=company,
+            subject=invoice,
+            kind="invoice.disputed_changed",
+            actor=actor,
+            before={"disputed": invoice.disputed},
+            after={"disputed": disputed},
+        )
         invoice.disputed = disputed
         invoice.save(update_fields=["disputed", "updated_at"])
     return invoice

@@ -44,7 +44,9 @@ class Payment(CompanyScoped):
         verbose_name_plural = _("payments")
         ordering: ClassVar = ["-received_on", "-id"]
         constraints: ClassVar = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="payment_amount_positive"
+            ),
         ]
         indexes: ClassVar = [
             models.Index(fields=["company", "customer", "received_on"], name="payment_customer"),

@@ -12,9 +12,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
+from encaisse.core.actors import Actor, actor_user
 from encaisse.core.audit import audit_record, snapshot
 from encaisse.core.db import quantized
 from encaisse.core.exceptions import DomainError
@@ -22,7 +23,6 @@ from encaisse.core.models import Company
 from encaisse.customers.models import Customer
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import with_open_amount
-from encaisse.invoicing.services import Actor
 from encaisse.payments.models import Allocation, Payment
 
 PAYMENT_FIELDS = ("customer", "amount", "currency", "received_on", "method", "reference")
@@ -61,10 +61,15 @@ def payment_record(
         method=method,
         reference=reference,
         source=source,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=actor_user(actor),
     )
-    audit_record(company=company, subject=payment, kind="payment.recorded", actor=actor,
-                 after=snapshot(payment, PAYMENT_FIELDS))
+    audit_record(
+        company=company,
+        subject=payment,
+        kind="payment.recorded",
+        actor=actor,
+        after=snapshot(payment, PAYMENT_FIELDS),
+    )
     if allocate_to:
         payment_allocate(company=company, payment_id=payment.pk, amounts=allocate_to, actor=actor)
     elif auto_allocate:
@@ -90,20 +95,25 @@ def payment_allocate(
         for inv in Invoice.objects.select_for_update().filter(company=company, pk__in=amounts)
     }
     left = payment_unallocated(payment)
-    open_amounts = dict(
-        with_open_amount(Invoice.objects.filter(pk__in=invoices)).values_list("pk", "open_amount")
-    )
+    open_amounts = {
+        invoice.pk: invoice.open_amount
+        for invoice in with_open_amount(Invoice.objects.filter(pk__in=invoices))
+    }
     created = []
     for invoice_id, amount in amounts.items():
         invoice = invoices.get(invoice_id)
         if invoice is None:
             raise DomainError("invoice_unknown", _("Unknown invoice."), invoice_id=invoice_id)
         if invoice.customer_id != payment.customer_id:
-            raise DomainError("allocation_other_customer",
-                              _("Invoice %(n)s belongs to another customer.") % {"n": invoice})
+            raise DomainError(
+                "allocation_other_customer",
+                _("Invoice %(n)s belongs to another customer.") % {"n": invoice},
+            )
         if invoice.status != Invoice.Status.ISSUED or invoice.is_credit_note:
-            raise DomainError("allocation_not_issued",
-                              _("Invoice %(n)s is not an issued invoice.") % {"n": invoice})
+            raise DomainError(
+                "allocation_not_issued",
+                _("Invoice %(n)s is not an issued invoice.") % {"n": invoice},
+            )
         if amount <= 0:
             raise DomainError("allocation_amount", _("An allocated amount must be positive."))
         if amount > open_amounts[invoice_id]:
@@ -124,10 +134,15 @@ def payment_allocate(
             payment=payment,
             invoice=invoice,
             amount=amount,
-            created_by=actor if actor is not None and actor.is_authenticated else None,
+            created_by=actor_user(actor),
         )
-        audit_record(company=company, subject=invoice, kind="allocation.created", actor=actor,
-                     after={"payment": payment.pk, "amount": str(amount)})
+        audit_record(
+            company=company,
+            subject=invoice,
+            kind="allocation.created",
+            actor=actor,
+            after={"payment": payment.pk, "amount": str(amount)},
+        )
         created.append(allocation)
     return created
 
@@ -148,7 +163,7 @@ def payment_allocate_oldest_first(
                 status=Invoice.Status.ISSUED,
             )
         )
-        .filter(open_amount__gt=0)
+        .filter(Q(open_amount__gt=0))
         .order_by("due_date", "issue_date", "id")
     )
     plan: dict[int, Decimal] = {}
@@ -167,12 +182,18 @@ def payment_allocate_oldest_first(
 def allocation_undo(*, company: Company, allocation_id: int, actor: Actor) -> None:
     """Remove an allocation: the invoice is open again, the payment's money unallocated."""
     try:
-        allocation = Allocation.objects.select_for_update().select_related("invoice").get(
-            company=company, pk=allocation_id
+        allocation = (
+            Allocation.objects.select_for_update()
+            .select_related("invoice")
+            .get(company=company, pk=allocation_id)
         )
     except Allocation.DoesNotExist as exc:
         raise DomainError("allocation_unknown", _("Unknown allocation.")) from exc
-    audit_record(company=company, subject=allocation.invoice, kind="allocation.undone",
-                 actor=actor, before={"payment": allocation.payment_id,
-                                      "amount": str(allocation.amount)})
+    audit_record(
+        company=company,
+        subject=allocation.invoice,
+        kind="allocation.undone",
+        actor=actor,
+        before={"payment": allocation.payment_id, "amount": str(allocation.amount)},
+    )
     allocation.delete()

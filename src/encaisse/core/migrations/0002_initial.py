@@ -6,51 +6,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('customers', '0001_initial'),
+        ("core", "0001_initial"),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='company',
-            name='default_terms',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='customers.paymentterms', verbose_name='default payment terms'),
+            model_name="company",
+            name="default_terms",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="customers.paymentterms",
+                verbose_name="default payment terms",
+            ),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='company',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.company', verbose_name='company'),
+            model_name="auditevent",
+            name="company",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                to="core.company",
+                verbose_name="company",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='company',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.company', verbose_name='company'),
+            model_name="membership",
+            name="company",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                to="core.company",
+                verbose_name="company",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL),
+            model_name="membership",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='sequence',
-            name='company',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.company', verbose_name='company'),
+            model_name="sequence",
+            name="company",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                to="core.company",
+                verbose_name="company",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['company', 'subject_type', 'subject_id'], name='audit_subject'),
+            model_name="auditevent",
+            index=models.Index(
+                fields=["company", "subject_type", "subject_id"], name="audit_subject"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('company', 'user'), name='membership_unique_user'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("company", "user"), name="membership_unique_user"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sequence',
-            constraint=models.UniqueConstraint(fields=('company', 'series'), name='sequence_unique_series'),
+            model_name="sequence",
+            constraint=models.UniqueConstraint(
+                fields=("company", "series"), name="sequence_unique_series"
+            ),
         ),
     ]

@@ -9,6 +9,7 @@ from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from stdnum.fr import siren as fr_siren
 
 from encaisse.core.models import Company, Membership, Role
@@ -29,7 +30,7 @@ def valid_siren() -> str:
             return candidate
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -39,7 +40,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("password")
 
 
-class CompanyFactory(factory.django.DjangoModelFactory):
+class CompanyFactory(factory.django.DjangoModelFactory[Company]):
     class Meta:
         model = Company
 
@@ -54,7 +55,7 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     city = "Paris"
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -63,7 +64,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.OWNER
 
 
-class PaymentTermsFactory(factory.django.DjangoModelFactory):
+class PaymentTermsFactory(factory.django.DjangoModelFactory[PaymentTerms]):
     class Meta:
         model = PaymentTerms
 
@@ -73,7 +74,7 @@ class PaymentTermsFactory(factory.django.DjangoModelFactory):
     days = 30
 
 
-class CustomerFactory(factory.django.DjangoModelFactory):
+class CustomerFactory(factory.django.DjangoModelFactory[Customer]):
     class Meta:
         model = Customer
 
@@ -98,7 +99,7 @@ def make_invoice(
     **kwargs: Any,
 ) -> Invoice:
     """An invoice of one line of `amount` excl. VAT; issued on `issued_on` unless None."""
-    customer = customer or CustomerFactory(company=company)
+    customer = customer or CustomerFactory.create(company=company)
     invoice = invoice_draft_create(
         company=company,
         customer=customer,

@@ -19,9 +19,16 @@ def run(*args: str) -> str:
 
 
 def test_company_create_validates_siren_and_slug() -> None:
-    UserFactory(username="alice")
-    assert run("company-create", "--name", "Boulangerie Dupont", "--siren", "732 829 320",
-               "--owner", "alice").startswith("boulangerie-dupont\t732829320")
+    UserFactory.create(username="alice")
+    assert run(
+        "company-create",
+        "--name",
+        "Boulangerie Dupont",
+        "--siren",
+        "732 829 320",
+        "--owner",
+        "alice",
+    ).startswith("boulangerie-dupont\t732829320")
     company = Company.objects.get(slug="boulangerie-dupont")
     assert Membership.objects.get(company=company).user.username == "alice"
     with pytest.raises(CommandError, match="Invalid SIREN"):
@@ -32,12 +39,12 @@ def test_company_create_validates_siren_and_slug() -> None:
 
 
 def test_report_balance_json_is_stable_for_scripts(company: Company) -> None:
-    customer = CustomerFactory(company=company, name="Dupont & Fils", reference="DUP")
+    customer = CustomerFactory.create(company=company, name="Dupont & Fils", reference="DUP")
     make_invoice(company=company, customer=customer, amount="1000.00", issued_on=date(2025, 1, 1))
-    make_payment(company=company, customer=customer, amount="200.50",
-                 received_on=date(2025, 2, 1))
-    rows = json.loads(run("report", "balance", "--company", "acme", "--date", "2025-12-31",
-                          "--format", "json"))
+    make_payment(company=company, customer=customer, amount="200.50", received_on=date(2025, 2, 1))
+    rows = json.loads(
+        run("report", "balance", "--company", "acme", "--date", "2025-12-31", "--format", "json")
+    )
     assert rows == [
         {
             "customer": "Dupont & Fils",
@@ -49,14 +56,26 @@ def test_report_balance_json_is_stable_for_scripts(company: Company) -> None:
         }
     ]
     # as of a date before the payment
-    (before,) = json.loads(run("report", "balance", "--company", company.siren,
-                               "--date", "15/01/2025", "--format", "json"))
+    (before,) = json.loads(
+        run(
+            "report",
+            "balance",
+            "--company",
+            company.siren,
+            "--date",
+            "15/01/2025",
+            "--format",
+            "json",
+        )
+    )
     assert before["open_amount"] == "1200.00"
-    csv_out = run("report", "balance", "--company", "acme", "--date", "2025-12-31",
-                  "--format", "csv")
+    csv_out = run(
+        "report", "balance", "--company", "acme", "--date", "2025-12-31", "--format", "csv"
+    )
     assert csv_out.splitlines()[1] == "Dupont & Fils,DUP,1200.00,999.50,0.00,999.50"
     table = run("report", "balance", "--company", "acme", "--date", "2025-12-31")
-    assert "Dupont & Fils" in table and "999.50" in table
+    assert "Dupont & Fils" in table
+    assert "999.50" in table
 
 
 @pytest.mark.parametrize(
@@ -71,7 +90,8 @@ def test_report_bad_arguments_give_one_line(company: Company, args: tuple, messa
         run("report", "balance", *args)
 
 
-def test_company_is_optional_only_when_there_is_one(company: Company,
-                                                    other_company: Company) -> None:
+def test_company_is_optional_only_when_there_is_one(
+    company: Company, other_company: Company
+) -> None:
     with pytest.raises(CommandError, match="--company is required"):
         run("report", "balance")

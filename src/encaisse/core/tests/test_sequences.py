@@ -14,7 +14,7 @@ from encaisse.invoicing.services import invoice_issue
 
 
 def test_sequence_next_refuses_to_run_outside_a_transaction(transactional_db: None) -> None:
-    company = CompanyFactory()
+    company = CompanyFactory.create()
     with pytest.raises(RuntimeError, match="inside the issuing transaction"):
         sequence_next(company=company, series="F")
 
@@ -29,15 +29,17 @@ def test_number_format_fits_en16931() -> None:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_concurrent_issuing_has_no_duplicate_and_no_gap(transactional_db: None) -> None:
     # given 40 drafts
-    company: Company = CompanyFactory()
-    customer = CustomerFactory(company=company)
-    drafts = [make_invoice(company=company, customer=customer, issued_on=None).pk
-              for _ in range(40)]
+    company: Company = CompanyFactory.create()
+    customer = CustomerFactory.create(company=company)
+    drafts = [
+        make_invoice(company=company, customer=customer, issued_on=None).pk for _ in range(40)
+    ]
 
     def issue(pk: int) -> str:
         try:
-            return invoice_issue(company=company, invoice_id=pk, actor=None,
-                                 on=date(2026, 1, 5)).number
+            return invoice_issue(
+                company=company, invoice_id=pk, actor=None, on=date(2026, 1, 5)
+            ).number
         finally:
             connections.close_all()
 

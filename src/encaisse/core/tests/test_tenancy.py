@@ -27,6 +27,9 @@ def test_every_unique_constraint_includes_company() -> None:
         if model._meta.label in ALLOWED_WITHOUT_COMPANY:
             continue
         for constraint in model._meta.constraints:
-            if isinstance(constraint, models.UniqueConstraint) and "company" not in constraint.fields:
+            if (
+                isinstance(constraint, models.UniqueConstraint)
+                and "company" not in constraint.fields
+            ):
                 offenders.append(f"{model._meta.label}.{constraint.name}")
     assert offenders == []

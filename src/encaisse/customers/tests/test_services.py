@@ -11,11 +11,17 @@ pytestmark = pytest.mark.django_db
 
 def test_create_normalises_and_validates_identifiers(company: Company) -> None:
     customer = customer_create(
-        company=company, actor=None, name="Dupont SA", siren="732 829 320",
-        siret="73282932000074", vat_number="fr44 732829320",
+        company=company,
+        actor=None,
+        name="Dupont SA",
+        siren="732 829 320",
+        siret="73282932000074",
+        vat_number="fr44 732829320",
     )
     assert (customer.reference, customer.siren, customer.vat_number) == (
-        "C00001", "732829320", "FR44732829320",
+        "C00001",
+        "732829320",
+        "FR44732829320",
     )
 
 
@@ -28,8 +34,9 @@ def test_create_normalises_and_validates_identifiers(company: Company) -> None:
         ("bad VAT", {"vat_number": "FR00123456789"}, "vat_number"),
     ],
 )
-def test_invalid_identifiers_are_refused(company: Company, _case: str, fields: dict,
-                                         field: str) -> None:
+def test_invalid_identifiers_are_refused(
+    company: Company, _case: str, fields: dict, field: str
+) -> None:
     with pytest.raises(DomainError) as exc:
         customer_create(company=company, actor=None, name="X", **fields)
     assert field in exc.value.extra["errors"]
@@ -48,16 +55,23 @@ def test_duplicate_reference_is_refused_in_the_same_company_only(
 
 def test_update_records_before_and_after(company: Company) -> None:
     customer = customer_create(company=company, actor=None, name="Dupont", city="Lyon")
-    customer_update(company=company, customer_id=customer.pk, actor=None, city="Paris",
-                    name="Dupont")
+    customer_update(
+        company=company, customer_id=customer.pk, actor=None, city="Paris", name="Dupont"
+    )
     event = audit_events_for(company, customer).filter(kind="customer.updated").get()
     assert (event.before, event.after) == ({"city": "Lyon"}, {"city": "Paris"})
 
 
 def test_contact_is_validated(company: Company) -> None:
     customer = customer_create(company=company, actor=None, name="Dupont")
-    contact_add(company=company, customer=customer, actor=None, name="Mme Durand",
-                email="compta@dupont.example", role="billing")
+    contact_add(
+        company=company,
+        customer=customer,
+        actor=None,
+        name="Mme Durand",
+        email="compta@dupont.example",
+        role="billing",
+    )
     with pytest.raises(DomainError):
         contact_add(company=company, customer=customer, actor=None, name="X", email="not-an-email")
     assert customer.contacts.count() == 1

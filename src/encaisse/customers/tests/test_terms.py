@@ -40,9 +40,13 @@ def test_end_of_month_issue_date() -> None:
     assert due_date(date(2025, 3, 31), TermsMethod.ON_RECEIPT, 0) == date(2025, 3, 31)
 
 
-@given(issue=st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)),
-       days=st.integers(0, 120))
-def test_due_dates_never_precede_issue_and_eom_methods_land_sensibly(issue: date, days: int) -> None:
+@given(
+    issue=st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)),
+    days=st.integers(0, 120),
+)
+def test_due_dates_never_precede_issue_and_eom_methods_land_sensibly(
+    issue: date, days: int
+) -> None:
     for method in TermsMethod:
         assert due_date(issue, method, days) >= issue
     assert (due_date(issue, TermsMethod.DAYS_THEN_EOM, days) + timedelta(days=1)).day == 1

@@ -16,7 +16,9 @@ def test_vat_is_computed_per_rate_on_the_sum_of_bases() -> None:
     totals = invoice_totals(lines)
     # then 0.15 × 20 % = 0.03, where line-by-line rounding would give 3 × 0.01
     assert (totals.net_amount, totals.vat_amount, totals.total_amount) == (
-        D("0.15"), D("0.03"), D("0.18"),
+        D("0.15"),
+        D("0.03"),
+        D("0.18"),
     )
 
 

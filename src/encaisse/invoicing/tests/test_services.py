@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def test_issue_numbers_gaplessly_and_computes_due_date(company: Company) -> None:
     # given 45 days end of month (method A) terms
-    terms = PaymentTermsFactory(company=company, method="eom_then_days", days=45)
+    terms = PaymentTermsFactory.create(company=company, method="eom_then_days", days=45)
     # when three invoices are issued
     invoices = [
         make_invoice(company=company, terms=terms, issued_on=date(2025, 1, 2)) for _ in range(3)
@@ -87,7 +87,9 @@ def test_only_drafts_can_be_cancelled(company: Company) -> None:
     )
 
 
-def test_another_companys_invoice_cannot_be_issued(company: Company, other_company: Company) -> None:
+def test_another_companys_invoice_cannot_be_issued(
+    company: Company, other_company: Company
+) -> None:
     draft = make_invoice(company=other_company, issued_on=None)
     with pytest.raises(Invoice.DoesNotExist):
         invoice_issue(company=company, invoice_id=draft.pk, actor=None, on=date(2025, 1, 1))
@@ -96,8 +98,11 @@ def test_another_companys_invoice_cannot_be_issued(company: Company, other_compa
 def test_full_credit_note_copies_lines_and_cancels_what_is_owed(company: Company) -> None:
     invoice = make_invoice(company=company, amount="250.00")
     credit = invoice_credit(company=company, invoice_id=invoice.pk, actor=None, on=date(2025, 2, 1))
-    assert (credit.kind, credit.number, credit.total_amount) == ("credit_note", "AV-000001",
-                                                                 D("300.00"))
+    assert (credit.kind, credit.number, credit.total_amount) == (
+        "credit_note",
+        "AV-000001",
+        D("300.00"),
+    )
     assert credit.credited_invoice_id == invoice.pk
     assert list(credit.lines.values_list("description", "net_amount")) == [
         ("Prestation", D("250.00"))
@@ -142,7 +147,7 @@ def test_credit_larger_than_remaining_is_refused_and_writes_nothing(company: Com
 
 def test_credit_on_a_paid_invoice_turns_the_payment_into_customer_credit(company: Company) -> None:
     # given an invoice of 120.00 paid in full
-    customer = CustomerFactory(company=company)
+    customer = CustomerFactory.create(company=company)
     invoice = make_invoice(company=company, customer=customer, amount="100.00")
     payment = make_payment(company=company, customer=customer, amount="120.00")
     assert Allocation.objects.get(payment=payment).amount == D("120.00")
@@ -158,7 +163,9 @@ def test_credit_on_a_paid_invoice_turns_the_payment_into_customer_credit(company
     assert Allocation.objects.get(payment=payment).amount == D("60.00")
     refreshed = invoice_get(company, invoice.pk)
     assert (refreshed.paid_amount, refreshed.credited_amount, refreshed.open_amount) == (
-        D("60.00"), D("60.00"), D("0.00"),
+        D("60.00"),
+        D("60.00"),
+        D("0.00"),
     )
 
 
@@ -168,4 +175,5 @@ def test_issue_and_credit_are_audited(company: Company) -> None:
     assert event.before["status"] == "draft"
     assert event.after["status"] == "issued"
     assert event.after["number"] == "F-000001"
-    assert "number" in event.before and event.before["number"] == ""
+    assert "number" in event.before
+    assert event.before["number"] == ""

@@ -6,65 +6,161 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('customers', '0001_initial'),
-        ('invoicing', '0001_initial'),
+        ("core", "0001_initial"),
+        ("customers", "0001_initial"),
+        ("invoicing", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount')),
-                ('currency', models.CharField(default='EUR', max_length=3, verbose_name='currency')),
-                ('received_on', models.DateField(verbose_name='received on')),
-                ('method', models.CharField(choices=[('transfer', 'Bank transfer'), ('direct_debit', 'Direct debit'), ('check', 'Cheque'), ('card', 'Card'), ('cash', 'Cash'), ('other', 'Other')], default='transfer', max_length=20, verbose_name='method')),
-                ('reference', models.CharField(blank=True, max_length=140, verbose_name='reference')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('source', models.CharField(default='manual', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.company', verbose_name='company')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='customers.customer', verbose_name='customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount"),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="EUR", max_length=3, verbose_name="currency"),
+                ),
+                ("received_on", models.DateField(verbose_name="received on")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("transfer", "Bank transfer"),
+                            ("direct_debit", "Direct debit"),
+                            ("check", "Cheque"),
+                            ("card", "Card"),
+                            ("cash", "Cash"),
+                            ("other", "Other"),
+                        ],
+                        default="transfer",
+                        max_length=20,
+                        verbose_name="method",
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(blank=True, max_length=140, verbose_name="reference"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("source", models.CharField(default="manual", max_length=10)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.company",
+                        verbose_name="company",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payment',
-                'verbose_name_plural': 'payments',
-                'ordering': ['-received_on', '-id'],
+                "verbose_name": "payment",
+                "verbose_name_plural": "payments",
+                "ordering": ["-received_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Allocation',
+            name="Allocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.company', verbose_name='company')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='invoicing.invoice')),
-                ('payment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='payments.payment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.company",
+                        verbose_name="company",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="invoicing.invoice",
+                    ),
+                ),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="payments.payment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'allocation',
-                'ordering': ['id'],
+                "verbose_name": "allocation",
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['company', 'customer', 'received_on'], name='payment_customer'),
+            model_name="payment",
+            index=models.Index(
+                fields=["company", "customer", "received_on"], name="payment_customer"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payment_amount_positive'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="payment_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='allocation_amount_positive'),
+            model_name="allocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="allocation_amount_positive"
+            ),
         ),
     ]

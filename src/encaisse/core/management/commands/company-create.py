@@ -16,7 +16,9 @@ class Command(EncaisseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", required=True, help="legal name")
         parser.add_argument("--siren", required=True, help="9-digit SIREN")
-        parser.add_argument("--slug", help="short name used in URLs and --company (default: from name)")
+        parser.add_argument(
+            "--slug", help="short name used in URLs and --company (default: from name)"
+        )
         parser.add_argument("--owner", help="username of an existing user to make owner")
 
     def handle(self, *args: Any, **options: Any) -> None:
