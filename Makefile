@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 DEMO_ARGS ?= --customers 150 --invoices 3000 --seed 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint typecheck pytest bench install install-dev assets sysdeps migrate demo clean
+.PHONY: run test lint typecheck pytest bench install install-dev assets sysdeps migrate demo clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,8 @@ bench: install-dev assets
 
 clean:
 	rm -rf $(VENV) node_modules var
+
+# Refresh the French catalogue after changing UI strings (needs Debian's gettext).
+messages: install-dev
+	cd src/encaisse && ../../$(BIN)/encaisse makemessages -l fr --no-obsolete -i "*/tests/*" \
+		&& ../../$(BIN)/encaisse compilemessages

@@ -11,7 +11,7 @@ from django.db import models
 
 from encaisse.core.models import CompanyScoped
 
-TOKEN_PREFIX = "enc_"
+TOKEN_PREFIX = "enc_"  # noqa: S105 - a public marker of our tokens, not a secret
 
 
 def hash_token(raw: str) -> str:

@@ -22,6 +22,9 @@ from encaisse.invoicing import calc
 from encaisse.invoicing.models import Invoice, InvoiceLine, VatTotal
 from encaisse.invoicing.selectors import with_open_amount
 
+# Amount columns hold 14 digits with 2 decimals.
+MAX_TOTAL = Decimal("999999999999.99")
+
 FROZEN_FIELDS = (
     "status",
     "number",
@@ -64,6 +67,8 @@ def _write_lines(invoice: Invoice, lines: Sequence[LineData]) -> None:
     totals = calc.invoice_totals([line.as_input() for line in lines])
     if totals.total_amount <= 0:
         raise DomainError("invoice_zero_total", _("The total must be positive."))
+    if totals.total_amount > MAX_TOTAL:
+        raise DomainError("invoice_total_too_large", _("The total exceeds the largest amount."))
     invoice.lines.all().delete()
     invoice.vat_totals.all().delete()
     InvoiceLine.objects.bulk_create(

@@ -6,133 +6,345 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('customers', '0001_initial'),
+        ("core", "0001_initial"),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Invoice',
+            name="Invoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('invoice', 'Invoice'), ('credit_note', 'Credit note')], default='invoice', max_length=12, verbose_name='kind')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('issued', 'Issued'), ('cancelled', 'Cancelled draft')], default='draft', max_length=10, verbose_name='status')),
-                ('series', models.CharField(blank=True, max_length=10, verbose_name='series')),
-                ('number', models.CharField(blank=True, max_length=35, verbose_name='number')),
-                ('issue_date', models.DateField(blank=True, null=True, verbose_name='issue date')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('supply_date', models.DateField(blank=True, null=True, verbose_name='delivery date')),
-                ('nature', models.CharField(choices=[('goods', 'Goods'), ('services', 'Services'), ('both', 'Goods and services')], default='services', max_length=10, verbose_name='nature of the operation')),
-                ('po_number', models.CharField(blank=True, max_length=50, verbose_name='purchase order')),
-                ('currency', models.CharField(default='EUR', max_length=3, verbose_name='currency')),
-                ('net_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='total excl. VAT')),
-                ('vat_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='VAT')),
-                ('total_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='total incl. VAT')),
-                ('disputed', models.BooleanField(default=False, verbose_name='disputed')),
-                ('source', models.CharField(choices=[('manual', 'Entered'), ('import', 'Imported'), ('api', 'API'), ('demo', 'Demo')], default='manual', max_length=10)),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.company', verbose_name='company')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('credited_invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='credit_notes', to='invoicing.invoice', verbose_name='credited invoice')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='customers.customer', verbose_name='customer')),
-                ('payment_terms', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='customers.paymentterms', verbose_name='payment terms')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("invoice", "Invoice"), ("credit_note", "Credit note")],
+                        default="invoice",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("issued", "Issued"),
+                            ("cancelled", "Cancelled draft"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("series", models.CharField(blank=True, max_length=10, verbose_name="series")),
+                ("number", models.CharField(blank=True, max_length=35, verbose_name="number")),
+                ("issue_date", models.DateField(blank=True, null=True, verbose_name="issue date")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                (
+                    "supply_date",
+                    models.DateField(blank=True, null=True, verbose_name="delivery date"),
+                ),
+                (
+                    "nature",
+                    models.CharField(
+                        choices=[
+                            ("goods", "Goods"),
+                            ("services", "Services"),
+                            ("both", "Goods and services"),
+                        ],
+                        default="services",
+                        max_length=10,
+                        verbose_name="nature of the operation",
+                    ),
+                ),
+                (
+                    "po_number",
+                    models.CharField(blank=True, max_length=50, verbose_name="purchase order"),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="EUR", max_length=3, verbose_name="currency"),
+                ),
+                (
+                    "net_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="total excl. VAT"
+                    ),
+                ),
+                (
+                    "vat_amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="VAT"),
+                ),
+                (
+                    "total_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="total incl. VAT"
+                    ),
+                ),
+                ("disputed", models.BooleanField(default=False, verbose_name="disputed")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Entered"),
+                            ("import", "Imported"),
+                            ("api", "API"),
+                            ("demo", "Demo"),
+                        ],
+                        default="manual",
+                        max_length=10,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.company",
+                        verbose_name="company",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "credited_invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_notes",
+                        to="invoicing.invoice",
+                        verbose_name="credited invoice",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "payment_terms",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="customers.paymentterms",
+                        verbose_name="payment terms",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invoice',
-                'verbose_name_plural': 'invoices',
-                'ordering': ['-issue_date', '-id'],
+                "verbose_name": "invoice",
+                "verbose_name_plural": "invoices",
+                "ordering": ["-issue_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CreditNote',
-            fields=[
-            ],
+            name="CreditNote",
+            fields=[],
             options={
-                'verbose_name': 'credit note',
-                'verbose_name_plural': 'credit notes',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "credit note",
+                "verbose_name_plural": "credit notes",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('invoicing.invoice',),
+            bases=("invoicing.invoice",),
         ),
         migrations.CreateModel(
-            name='InvoiceLine',
+            name="InvoiceLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('description', models.CharField(max_length=500, verbose_name='description')),
-                ('quantity', models.DecimalField(decimal_places=3, max_digits=12, verbose_name='quantity')),
-                ('unit_price', models.DecimalField(decimal_places=4, max_digits=14, verbose_name='unit price excl. VAT')),
-                ('discount_rate', models.DecimalField(decimal_places=4, default=0, max_digits=5, verbose_name='discount')),
-                ('vat_rate', models.DecimalField(decimal_places=4, max_digits=5, verbose_name='VAT rate')),
-                ('net_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount excl. VAT')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.company', verbose_name='company')),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='invoicing.invoice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("description", models.CharField(max_length=500, verbose_name="description")),
+                (
+                    "quantity",
+                    models.DecimalField(decimal_places=3, max_digits=12, verbose_name="quantity"),
+                ),
+                (
+                    "unit_price",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=14, verbose_name="unit price excl. VAT"
+                    ),
+                ),
+                (
+                    "discount_rate",
+                    models.DecimalField(
+                        decimal_places=4, default=0, max_digits=5, verbose_name="discount"
+                    ),
+                ),
+                (
+                    "vat_rate",
+                    models.DecimalField(decimal_places=4, max_digits=5, verbose_name="VAT rate"),
+                ),
+                (
+                    "net_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="amount excl. VAT"
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.company",
+                        verbose_name="company",
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="invoicing.invoice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='VatTotal',
+            name="VatTotal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rate', models.DecimalField(decimal_places=4, max_digits=5)),
-                ('base_amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('vat_amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.company', verbose_name='company')),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vat_totals', to='invoicing.invoice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rate", models.DecimalField(decimal_places=4, max_digits=5)),
+                ("base_amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("vat_amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.company",
+                        verbose_name="company",
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vat_totals",
+                        to="invoicing.invoice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-rate'],
+                "ordering": ["-rate"],
             },
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['company', 'status', 'due_date'], name='invoice_status_due'),
+            model_name="invoice",
+            index=models.Index(fields=["company", "status", "due_date"], name="invoice_status_due"),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['company', 'customer', 'issue_date'], name='invoice_customer'),
+            model_name="invoice",
+            index=models.Index(
+                fields=["company", "customer", "issue_date"], name="invoice_customer"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('company', 'number'), name='invoice_unique_number'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("company", "number"),
+                name="invoice_unique_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('due_date__isnull', True), ('issue_date__isnull', True), ('due_date__gte', models.F('issue_date')), _connector='OR'), name='invoice_due_after_issue'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("due_date__isnull", True),
+                    ("issue_date__isnull", True),
+                    ("due_date__gte", models.F("issue_date")),
+                    _connector="OR",
+                ),
+                name="invoice_due_after_issue",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('total_amount__gte', 0), ('net_amount__gte', 0)), name='invoice_amounts_positive'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total_amount__gte", 0), ("net_amount__gte", 0)),
+                name="invoice_amounts_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'issued'), _negated=True), models.Q(models.Q(('number', ''), _negated=True), ('issue_date__isnull', False), ('due_date__isnull', False)), _connector='OR'), name='invoice_issued_is_complete'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "issued"), _negated=True),
+                    models.Q(
+                        models.Q(("number", ""), _negated=True),
+                        ("issue_date__isnull", False),
+                        ("due_date__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="invoice_issued_is_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('credited_invoice__isnull', True), ('kind', 'credit_note'), _connector='OR'), name='invoice_only_credit_notes_credit'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("credited_invoice__isnull", True), ("kind", "credit_note"), _connector="OR"
+                ),
+                name="invoice_only_credit_notes_credit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoiceline',
-            constraint=models.CheckConstraint(condition=models.Q(('discount_rate__gte', 0), ('discount_rate__lte', 1)), name='line_discount_range'),
+            model_name="invoiceline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("discount_rate__gte", 0), ("discount_rate__lte", 1)),
+                name="line_discount_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoiceline',
-            constraint=models.CheckConstraint(condition=models.Q(('vat_rate__gte', 0), ('vat_rate__lt', 1)), name='line_vat_rate_range'),
+            model_name="invoiceline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("vat_rate__gte", 0), ("vat_rate__lt", 1)),
+                name="line_vat_rate_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vattotal',
-            constraint=models.UniqueConstraint(fields=('company', 'invoice', 'rate'), name='vat_total_rate'),
+            model_name="vattotal",
+            constraint=models.UniqueConstraint(
+                fields=("company", "invoice", "rate"), name="vat_total_rate"
+            ),
         ),
     ]

@@ -1,0 +1,185 @@
+"""Every refusal as JSON `{"detail", "code"}` (plus `errors` naming fields), never a 500.
+
+| cause | status |
+|---|---|
+| malformed JSON, a value the database cannot hold | 400 |
+| a business rule refused (DomainError) | 400 |
+| missing or bad token | 401 |
+| the role may not do this | 403 |
+| unknown id, or another company's | 404 |
+| the row is in the wrong state (issue a non-draft...) | 409 |
+| a field is missing or invalid | 422 |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import DataError, IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from encaisse.core.exceptions import DomainError
+
+# ninja types a handler's exception loosely (an instance or its class); ours get instances.
+Handler = Callable[[HttpRequest, Any], HttpResponse]
+
+# Codes whose subject the caller named but that does not exist for its company.
+NOT_FOUND_CODES = frozenset(
+    {
+        "customer_unknown",
+        "invoice_unknown",
+        "payment_unknown",
+        "allocation_unknown",
+        "payment_terms_unknown",
+        "user_unknown",
+    }
+)
+# Codes that refuse because of the row's current state, not because of the input.
+CONFLICT_CODES = frozenset(
+    {
+        "invoice_not_draft",
+        "invoice_frozen",
+        "invoice_not_creditable",
+        "invoice_fully_credited",
+        "customer_duplicate_ref",
+    }
+)
+# Names ninja gives to the parameters of our operations; not part of a field's name.
+PARAMETER_NAMES = frozenset({"payload", "filters", "page"})
+
+
+def domain_status(exc: DomainError) -> int:
+    if exc.code in NOT_FOUND_CODES:
+        return 404
+    if exc.code in CONFLICT_CODES:
+        return 409
+    if exc.extra.get("errors"):
+        return 422
+    return 400
+
+
+def _field_errors(errors: Mapping[str, Sequence[str]]) -> list[dict[str, str]]:
+    return [
+        {"field": field, "message": str(message)}
+        for field, messages in errors.items()
+        for message in messages
+    ]
+
+
+def _field_name(loc: Iterable[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path"):
+        parts = parts[1:]
+    if parts and parts[0] in PARAMETER_NAMES:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _error(
+    api: NinjaAPI,
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+) -> HttpResponse:
+    body: dict[str, Any] = {"detail": detail, "code": code}
+    if errors:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+def register_error_handlers(api: NinjaAPI) -> None:
+    """Install the handlers on `api`; the catch-alls turn bad input the schemas let through
+    (an overflow found by the database) into a 4xx instead of a server error."""
+
+    def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        errors = exc.extra.get("errors")
+        return _error(
+            api,
+            request,
+            status=domain_status(exc),
+            code=exc.code,
+            detail=exc.message,
+            errors=_field_errors(errors) if isinstance(errors, Mapping) else None,
+        )
+
+    def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [
+            {"field": _field_name(e.get("loc", ())), "message": str(e.get("msg", ""))}
+            for e in exc.errors
+        ]
+        first = errors[0] if errors else {"field": "body", "message": _("Invalid input.")}
+        return _error(
+            api,
+            request,
+            status=422,
+            code="validation_error",
+            detail=f"{first['field']}: {first['message']}",
+            errors=errors,
+        )
+
+    def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, status=404, code="not_found", detail=_("Not found."))
+
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc, AuthenticationError):
+            response = _error(
+                api,
+                request,
+                status=401,
+                code="not_authenticated",
+                detail=_("A valid API token is required: Authorization: Bearer <token>."),
+            )
+            response["WWW-Authenticate"] = "Bearer"
+            return response
+        if isinstance(exc, AuthorizationError):
+            return _error(api, request, status=403, code="permission_denied", detail=exc.message)
+        if exc.status_code == 400 and exc.message.startswith("Cannot parse request body"):
+            return _error(
+                api,
+                request,
+                status=400,
+                code="malformed_json",
+                detail=_("The request body is not a valid JSON object."),
+            )
+        return _error(api, request, status=exc.status_code, code="error", detail=exc.message)
+
+    def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        return _error(
+            api,
+            request,
+            status=409,
+            code="conflict",
+            detail=_("This conflicts with the data already recorded."),
+        )
+
+    def on_bad_value(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(
+            api,
+            request,
+            status=400,
+            code="value_out_of_range",
+            detail=_("A value is too large or not valid for storage."),
+        )
+
+    handlers: list[tuple[type[Exception], Handler]] = [
+        (DomainError, on_domain_error),
+        (ValidationError, on_validation_error),
+        (Http404, on_not_found),
+        (ObjectDoesNotExist, on_not_found),
+        (HttpError, on_http_error),
+        (IntegrityError, on_integrity_error),
+        (DataError, on_bad_value),
+        (InvalidOperation, on_bad_value),
+        (OverflowError, on_bad_value),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(exc_class, handler)

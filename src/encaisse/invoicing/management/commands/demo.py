@@ -1,0 +1,65 @@
+"""`encaisse demo`: a demo company with customers, invoices, credit notes and payments."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from encaisse.core.cli import EncaisseCommand, parse_date_arg
+from encaisse.core.models import Company
+from encaisse.core.sequences import format_number
+from encaisse.invoicing.demo.plan import DemoConfig, DemoPlan
+from encaisse.invoicing.demo.writer import INSERT_BATCH, demo_write
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError(value)
+    return number
+
+
+class Command(EncaisseCommand):
+    help = (
+        "Create a demo company: customers with distinct payment behaviours, two years of "
+        "invoices, credit notes and payments. Deterministic per --seed."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--customers", type=_positive, default=150)
+        parser.add_argument("--invoices", type=_positive, default=3000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--slug", default="demo", help="slug of the company to create")
+        parser.add_argument("--today", help="last day of the history (YYYY-MM-DD); default today")
+        parser.add_argument(
+            "--if-absent",
+            action="store_true",
+            help="do nothing when a company with this slug exists",
+        )
+        parser.add_argument("--batch-size", type=_positive, default=INSERT_BATCH)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        slug: str = options["slug"]
+        if options["if_absent"] and Company.objects.filter(slug=slug).exists():
+            self.stdout.write(f"demo company {slug!r} already exists; nothing created")
+            return
+        if options["customers"] < 1:
+            raise CommandError("--customers must be at least 1")
+        config = DemoConfig(
+            today=parse_date_arg(options["today"]),
+            customers=options["customers"],
+            invoices=options["invoices"],
+            seed=options["seed"],
+            number_format=format_number,
+        )
+        started = time.perf_counter()
+        result = demo_write(DemoPlan(config), slug=slug, batch_size=options["batch_size"] or 1)
+        seconds = time.perf_counter() - started  # committed: PostgreSQL checks keys at commit
+        self.stdout.write(
+            f"demo company {result.company.legal_name!r} ({slug}): "
+            f"{result.customers} customers, {result.invoices} invoices, "
+            f"{result.credit_notes} credit notes, {result.payments} payments "
+            f"in {seconds:.1f} s ({result.invoices / max(seconds, 1e-9):.0f} invoices/s)"
+        )
