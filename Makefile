@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 DEMO_ARGS ?= --customers 150 --invoices 3000 --seed 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint typecheck pytest bench install install-dev assets sysdeps migrate demo clean messages
+.PHONY: run test lint typecheck pytest bench install install-dev assets rundeps sysdeps migrate demo clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,17 @@ assets:
 	@[ -d node_modules/bootstrap ] && [ -d node_modules/htmx.org ] && [ -d node_modules/chart.js ] \
 		|| npm ci --no-audit --no-fund --loglevel=error
 
-# Debian packages the browser tests need (Chromium is driven by Playwright, never downloaded).
-sysdeps:
-	@[ -x /usr/bin/chromium ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq chromium fonts-dejavu-core >/dev/null)
+# Debian libraries WeasyPrint renders PDFs with.
+rundeps:
+	@ldconfig -p | grep -q libpangoft2-1.0 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null)
 
-migrate: install assets
+# Debian packages the browser tests need (Chromium is driven by Playwright, never downloaded).
+sysdeps: rundeps
+	@[ -x /usr/bin/chromium ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq chromium >/dev/null)
+
+migrate: install assets rundeps
 	@mkdir -p var
 	$(BIN)/encaisse migrate --noinput -v0
 
@@ -55,8 +60,9 @@ pytest: install-dev assets sysdeps
 
 test: lint typecheck pytest
 
-bench: install-dev assets
-	$(BIN)/python bench/run.py
+# Each bench/*.py prints its own figures (never timed assertions in tests).
+bench: install-dev assets rundeps
+	@for script in bench/*.py; do echo "=== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules var

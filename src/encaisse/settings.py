@@ -32,6 +32,10 @@ INSTALLED_APPS = [
     "encaisse.customers",
     "encaisse.invoicing",
     "encaisse.payments",
+    "encaisse.ledger",
+    "encaisse.dunning",
+    "encaisse.collection",
+    "encaisse.analytics",
     "encaisse.web",
     "encaisse.api",
 ]

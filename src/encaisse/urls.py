@@ -8,5 +8,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", include("encaisse.api.urls")),
+    path("dunning/", include("encaisse.dunning.urls")),
+    path("collection/", include("encaisse.collection.urls")),
+    path("ledger/", include("encaisse.ledger.urls")),
+    path("reports/", include("encaisse.analytics.urls")),
     path("", include("encaisse.web.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
@@ -45,6 +46,15 @@ class PaymentTerms(CompanyScoped):
     @property
     def lme_warnings(self) -> list[str]:
         return terms.lme_warnings(self.method, self.days)
+
+
+class RiskClass(models.TextChoices):
+    """A = excellent payer ... D = high risk; drives terms and dunning policy."""
+
+    A = "A", _("A - low risk")
+    B = "B", _("B - normal")
+    C = "C", _("C - watch")
+    D = "D", _("D - high risk")
 
 
 class Customer(CompanyScoped, Address):
@@ -103,6 +113,17 @@ class Customer(CompanyScoped, Address):
     )
     notes = models.TextField(_("notes"), blank=True)
     external_ref = models.CharField(_("external reference"), max_length=100, blank=True)
+    accounting_account = models.CharField(
+        _("accounting account"),
+        max_length=40,
+        blank=True,
+        help_text=_("Customer account in the general ledger (411…) or auxiliary account."),
+    )
+    risk_class = models.CharField(
+        _("risk class"), max_length=1, choices=RiskClass.choices, default=RiskClass.B
+    )
+    on_hold_reason = models.CharField(_("on hold because"), max_length=200, blank=True)
+    on_hold_until = models.DateField(_("on hold until"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -133,6 +154,12 @@ class Customer(CompanyScoped, Address):
             raise ValidationError({"siret": _("The SIRET must start with the SIREN.")})
         if self.siret and not self.siren:
             self.siren = self.siret[:9]
+
+    def is_on_hold(self, on: date) -> bool:
+        """Held customers get no reminder; a hold without end date lasts until lifted."""
+        if not self.on_hold_reason:
+            return False
+        return self.on_hold_until is None or on <= self.on_hold_until
 
     def delivery_lines(self) -> list[str]:
         city = " ".join(p for p in (self.delivery_postal_code, self.delivery_city) if p)

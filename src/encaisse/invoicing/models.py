@@ -38,6 +38,8 @@ class Invoice(CompanyScoped):
         IMPORT = "import", _("Imported")
         API = "api", _("API")
         DEMO = "demo", _("Demo")
+        FEC = "fec", _("Accounting file (FEC)")
+        EINVOICE = "einvoice", _("E-invoice")
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="invoices"
@@ -75,6 +77,7 @@ class Invoice(CompanyScoped):
         related_name="credit_notes",
     )
     disputed = models.BooleanField(_("disputed"), default=False)
+    dispute_reason = models.CharField(_("dispute reason"), max_length=500, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(

@@ -361,18 +361,20 @@ def _release_excess_allocations(*, company: Company, invoice_id: int, actor: Act
 
 @transaction.atomic
 def invoice_set_disputed(
-    *, company: Company, invoice_id: int, disputed: bool, actor: Actor
+    *, company: Company, invoice_id: int, disputed: bool, actor: Actor, reason: str = ""
 ) -> Invoice:
+    """Flag or clear a dispute (litige); a disputed invoice is not chased until it is cleared."""
     invoice = invoice_lock(company=company, pk=invoice_id)
-    if invoice.disputed != disputed:
+    reason = reason.strip() if disputed else ""
+    if (invoice.disputed, invoice.dispute_reason) != (disputed, reason):
         audit_record(
             company=company,
             subject=invoice,
             kind="invoice.disputed_changed",
             actor=actor,
-            before={"disputed": invoice.disputed},
-            after={"disputed": disputed},
+            before={"disputed": invoice.disputed, "reason": invoice.dispute_reason},
+            after={"disputed": disputed, "reason": reason},
         )
-        invoice.disputed = disputed
-        invoice.save(update_fields=["disputed", "updated_at"])
+        invoice.disputed, invoice.dispute_reason = disputed, reason
+        invoice.save(update_fields=["disputed", "dispute_reason", "updated_at"])
     return invoice

@@ -4,7 +4,18 @@ from django.apps import apps
 from django.db import models
 
 ALLOWED_WITHOUT_COMPANY = {"core.Company"}
-OUR_APPS = ("core", "customers", "invoicing", "payments", "web", "api")
+OUR_APPS = (
+    "core",
+    "customers",
+    "invoicing",
+    "payments",
+    "ledger",
+    "dunning",
+    "collection",
+    "analytics",
+    "web",
+    "api",
+)
 
 
 def _our_models() -> list[type[models.Model]]:

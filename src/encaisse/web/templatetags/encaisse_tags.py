@@ -126,3 +126,23 @@ def changes(
 
 def _blank(value: Any) -> Any:
     return "" if value is None else value
+
+
+@register.simple_tag(takes_context=True)
+def panels(context: template.Context, slot: str, obj: Any) -> SafeString:
+    """The panels other apps registered for this page (see encaisse.web.extensions)."""
+    from django.utils.safestring import mark_safe
+
+    from encaisse.web.extensions import render_panels
+
+    request = context.get("request")
+    if request is None:
+        return SafeString("")
+    return mark_safe("".join(render_panels(slot, request, obj)))  # noqa: S308  # rendered templates
+
+
+@register.simple_tag
+def extra_nav() -> list[Any]:
+    from encaisse.web.extensions import nav_items
+
+    return nav_items()
