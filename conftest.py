@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from django.test import Client
 
 from encaisse.core.models import Company, Membership, Role
 from encaisse.core.tests.factories import CompanyFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _project_language() -> Iterator[None]:
+    # A request through LocaleMiddleware leaves its language active in the thread; each test
+    # starts in the project's language, as a fresh process (a command, a worker) would.
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

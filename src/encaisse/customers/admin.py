@@ -1,7 +1,9 @@
 """Admin for platform staff. Payment terms are set up here; customers change through the app
 (its services keep the audit trail), so the admin only shows them."""
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from encaisse.customers.models import Contact, Customer, PaymentTerms
@@ -36,6 +38,11 @@ class PaymentTermsAdmin(admin.ModelAdmin):
     list_display = ("name", "company", "method", "days")
     list_filter = ("method", "company")
     search_fields = ("name",)
+
+    def save_model(self, request: HttpRequest, obj: PaymentTerms, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        for warning in obj.lme_warnings:
+            messages.warning(request, warning)
 
 
 class ContactInline(ReadOnlyInline):

@@ -13,7 +13,7 @@ from encaisse.core.audit import audit_record, snapshot
 from encaisse.core.exceptions import DomainError
 from encaisse.core.identifiers import compact
 from encaisse.core.models import Company
-from encaisse.customers.models import Contact, Customer
+from encaisse.customers.models import Contact, Customer, PaymentTerms
 
 AUDITED_FIELDS = (
     "reference",
@@ -106,6 +106,31 @@ def customer_update(*, company: Company, customer_id: int, actor: Actor, **field
         after=snapshot(customer, AUDITED_FIELDS),
     )
     return customer
+
+
+@transaction.atomic
+def payment_terms_create(
+    *, company: Company, actor: Actor, name: str, method: str, days: int
+) -> tuple[PaymentTerms, list[str]]:
+    """New payment terms for the company, with the LME warnings they raise (if any)."""
+    terms = PaymentTerms(company=company, name=name.strip(), method=method, days=days)
+    try:
+        terms.full_clean(exclude=["company"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError("terms_invalid", f"{field}: {messages[0]}") from exc
+    if PaymentTerms.objects.filter(company=company, name=terms.name).exists():
+        raise DomainError("terms_duplicate", _("Payment terms with this name already exist."))
+    terms.save()
+    warnings = terms.lme_warnings
+    audit_record(
+        company=company,
+        subject=terms,
+        kind="payment_terms.created",
+        actor=actor,
+        after={**snapshot(terms, ("name", "method", "days")), "warnings": warnings},
+    )
+    return terms, warnings
 
 
 def _next_reference(company: Company) -> str:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import enum
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 from encaisse.core.dates import end_of_month
 
 # Caps of C. com. L441-10 I (general regime). Sector regimes (transport 30 days, perishables...)
@@ -44,20 +46,28 @@ def due_date(issue: date, method: TermsMethod | str, days: int) -> date:
 def lme_warnings(method: TermsMethod | str, days: int) -> list[str]:
     """Why these terms may breach the legal caps; empty when they are within them.
 
-    Messages are in English and go through gettext at the interface.
+    A warning, not a refusal: sector regimes and express agreements make the final call a
+    human one, but nobody should grant such terms without being told.
     """
     method = TermsMethod(method)
+    params = {"days": days, "net": LME_NET_MAX_DAYS, "eom": LME_EOM_MAX_DAYS}
     if method is TermsMethod.NET and days > LME_NET_MAX_DAYS:
-        return [f"{days} days net exceeds the legal cap of {LME_NET_MAX_DAYS} days (L441-10)."]
+        return [_("%(days)s days net exceeds the legal cap of %(net)s days (L441-10).") % params]
     if method in (TermsMethod.EOM_THEN_DAYS, TermsMethod.DAYS_THEN_EOM):
         if days > LME_EOM_MAX_DAYS:
             return [
-                f"{days} days end of month exceeds the legal cap of "
-                f"{LME_EOM_MAX_DAYS} days end of month (L441-10)."
+                _(
+                    "%(days)s days end of month exceeds the legal cap of %(eom)s days end of "
+                    "month (L441-10)."
+                )
+                % params
             ]
         if method is TermsMethod.DAYS_THEN_EOM and days + 30 > LME_NET_MAX_DAYS:
             return [
-                "Days then end of month can fall more than 60 days after the issue date; "
-                "it must be expressly agreed (L441-10)."
+                _(
+                    "%(days)s days then end of month can fall more than %(net)s days after the "
+                    "issue date; it must be expressly agreed (L441-10)."
+                )
+                % params
             ]
     return []

@@ -240,6 +240,16 @@ class CustomerForm(BootstrapMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
 
 
+class PaymentTermsForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = PaymentTerms
+        fields = ("name", "method", "days")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
 class ContactForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Contact

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from encaisse.web import views, views_customers, views_import, views_invoices, views_payments
+from encaisse.web import (
+    views,
+    views_customers,
+    views_import,
+    views_invoices,
+    views_payments,
+    views_terms,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -39,4 +46,5 @@ urlpatterns = [
         name="payment_allocate_oldest",
     ),
     path("import/invoices/", views_import.invoice_import, name="invoice_import"),
+    path("settings/terms/", views_terms.terms_list_view, name="terms_list"),
 ]

@@ -31,9 +31,9 @@ def test_company_create_validates_siren_and_slug() -> None:
     ).startswith("boulangerie-dupont\t732829320")
     company = Company.objects.get(slug="boulangerie-dupont")
     assert Membership.objects.get(company=company).user.username == "alice"
-    with pytest.raises(CommandError, match="Invalid SIREN"):
+    with pytest.raises(CommandError, match="SIREN invalide"):  # French first, CLI included
         run("company-create", "--name", "Mauvais", "--siren", "123456789")
-    with pytest.raises(CommandError, match="taken"):
+    with pytest.raises(CommandError, match="déjà pris"):
         run("company-create", "--name", "Boulangerie Dupont", "--siren", "732829320")
     assert Company.objects.count() == 1
 

@@ -3,7 +3,8 @@
 from django.apps import apps
 from django.db import models
 
-ALLOWED_WITHOUT_COMPANY = {"core.Company"}
+# Company itself, and reference data shared by all companies (ECB rates are public facts).
+ALLOWED_WITHOUT_COMPANY = {"core.Company", "dunning.EcbRate"}
 OUR_APPS = (
     "core",
     "customers",

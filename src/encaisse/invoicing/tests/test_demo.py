@@ -382,7 +382,7 @@ def test_if_absent_creates_nothing_the_second_time(demo: tuple[Company, str]) ->
     assert out == "demo company 'demo' already exists; nothing created\n"
     assert (Invoice.objects.aggregate(n=Count("id")), Payment.objects.count()) == counts
     assert Company.objects.count() == 1
-    with pytest.raises(CommandError, match="already exists"):
+    with pytest.raises(CommandError, match="existe déjà"):
         run("--customers", "20", "--invoices", "300")
     assert Company.objects.count() == 1
 
