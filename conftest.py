@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 from django.test import Client
+from django.utils import translation
 
 from encaisse.core.models import Company, Membership, Role
 from encaisse.core.tests.factories import CompanyFactory, MembershipFactory, UserFactory
@@ -26,6 +26,8 @@ def _project_language() -> Iterator[None]:
 def _fast_password_hashing(settings: Any) -> None:
     # Every test makes users; PBKDF2 would spend a quarter second on each of them.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # PDF rendering after each issue costs ~0.15 s; document tests render what they check.
+    settings.ENCAISSE_DOCUMENTS_AT_ISSUE = False
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -104,6 +105,7 @@ NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -116,11 +118,22 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="encaisse <no-reply@localhost>")
 
+# Render an invoice's PDF/A-3 + Factur-X right after it is issued (else on first download).
+ENCAISSE_DOCUMENTS_AT_ISSUE = env.bool("ENCAISSE_DOCUMENTS_AT_ISSUE", default=True)
+
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 # Without a broker, tasks run in-process so the embedded default needs no Redis.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Dunning: the run every morning (business days are decided by the run), delivery every 10 min.
+CELERY_BEAT_SCHEDULE = {
+    "dunning-daily-run": {
+        "task": "encaisse.dunning.daily_run",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "dunning-deliver": {"task": "encaisse.dunning.deliver", "schedule": 600.0},
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

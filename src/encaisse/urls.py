@@ -12,5 +12,7 @@ urlpatterns = [
     path("collection/", include("encaisse.collection.urls")),
     path("ledger/", include("encaisse.ledger.urls")),
     path("reports/", include("encaisse.analytics.urls")),
+    path("bank/", include("encaisse.payments.urls")),
+    path("documents/", include("encaisse.invoicing.urls")),
     path("", include("encaisse.web.urls")),
 ]

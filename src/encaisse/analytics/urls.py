@@ -1,4 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from encaisse.analytics import views
 
 app_name = "analytics"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.report_index, name="reports"),
+    path("pack.pdf", views.report_pack, name="pack"),
+    path("<str:name>.<str:fmt>", views.report_download, name="download"),
+]

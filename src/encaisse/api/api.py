@@ -15,7 +15,7 @@ from ninja.parser import Parser
 
 from encaisse.api.auth import TokenAuth
 from encaisse.api.errors import register_error_handlers
-from encaisse.api.v1 import credit_notes, customers, invoices, payments
+from encaisse.api.v1 import credit_notes, customers, documents, invoices, payments
 
 
 class ObjectParser(Parser):
@@ -47,3 +47,4 @@ api.add_router("/v1", customers.router)
 api.add_router("/v1", invoices.router)
 api.add_router("/v1", credit_notes.router)
 api.add_router("/v1", payments.router)
+api.add_router("/v1", documents.router)

@@ -78,6 +78,27 @@ class Company(Address):
         max_length=200,
         default="Escompte pour paiement anticipé : néant",
     )
+    # Documents (issue 3): mentions printed on invoices and quotes.
+    logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
+    vat_on_debits = models.BooleanField(
+        _("VAT on debits"),
+        default=False,
+        help_text=_("Service provider that opted to pay VAT on debits (printed on invoices)."),
+    )
+    vat_group_member = models.BooleanField(_("member of a VAT group"), default=False)
+    vat_exemption_text = models.CharField(
+        _("VAT exemption mention"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            'Printed on invoices without VAT, e.g. "TVA non applicable, art. 293 B du CGI".'
+        ),
+    )
+    payment_methods = models.CharField(
+        _("payment methods accepted"), max_length=200, default="Virement bancaire"
+    )
+    quote_series = models.CharField(_("quote series"), max_length=10, default="D")
+    quote_validity_days = models.PositiveSmallIntegerField(_("quote validity (days)"), default=30)
     invoice_series = models.CharField(_("invoice series"), max_length=10, default="F")
     credit_note_series = models.CharField(_("credit note series"), max_length=10, default="AV")
     import_mapping = models.JSONField(_("saved import column mapping"), default=dict, blank=True)

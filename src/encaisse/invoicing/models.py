@@ -204,3 +204,24 @@ class VatTotal(CompanyScoped):
 
     def __str__(self) -> str:
         return f"{self.rate}: {self.vat_amount}"
+
+
+# Models of the documents and quotes packages (issue 3), registered with this app.
+from encaisse.invoicing.documents.models import (  # noqa: E402
+    IssuedDocument,
+    LifecycleEvent,
+    LifecycleStatus,
+)
+from encaisse.invoicing.quotes.models import Quote, QuoteLine  # noqa: E402
+
+__all__ = [
+    "CreditNote",
+    "Invoice",
+    "InvoiceLine",
+    "IssuedDocument",
+    "LifecycleEvent",
+    "LifecycleStatus",
+    "Quote",
+    "QuoteLine",
+    "VatTotal",
+]

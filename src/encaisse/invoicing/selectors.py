@@ -53,6 +53,8 @@ def invoice_list(
     issued_to: date | None = None,
     kind: str | None = Invoice.Kind.INVOICE,
     search: str = "",
+    due_from: date | None = None,
+    due_to: date | None = None,
 ) -> QuerySet[Invoice]:
     """Invoices of a company with filters; `status` also accepts the derived 'open' and 'paid'."""
     qs = with_open_amount(Invoice.objects.filter(company=company)).select_related("customer")
@@ -79,6 +81,10 @@ def invoice_list(
         qs = qs.filter(issue_date__lte=issued_to)
     if search:
         qs = qs.filter(Q(number__icontains=search) | Q(customer__name__icontains=search))
+    if due_from:
+        qs = qs.filter(due_date__gte=due_from)
+    if due_to:
+        qs = qs.filter(due_date__lte=due_to)
     return qs
 
 

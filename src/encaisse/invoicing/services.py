@@ -203,6 +203,9 @@ def invoice_issue(*, company: Company, invoice_id: int, actor: Actor, on: date) 
         _release_excess_allocations(
             company=company, invoice_id=invoice.credited_invoice_id, actor=actor
         )
+    from encaisse.invoicing.documents.services import schedule_document
+
+    schedule_document(company=company, invoice_id=invoice.pk)  # PDF + Factur-X after commit
     return invoice
 
 

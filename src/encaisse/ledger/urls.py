@@ -1,4 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from encaisse.ledger import views
 
 app_name = "ledger"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.accounting, name="accounting"),
+    path("import/", views.fec_upload, name="accounting_upload"),
+    path("export/", views.fec_download, name="accounting_download"),
+    path("settings/", views.settings_edit, name="accounting_settings"),
+    path("reconciliation/", views.reconciliation, name="accounting_reconciliation"),
+]

@@ -4,7 +4,7 @@ services keep the allocation invariants and the audit trail)."""
 from django.contrib import admin
 
 from encaisse.customers.admin import ReadOnlyAdmin, ReadOnlyInline
-from encaisse.payments.models import Allocation, Payment
+from encaisse.payments.models import Allocation, BankLine, BankStatement, Payment
 
 
 class AllocationInline(ReadOnlyInline):
@@ -28,3 +28,17 @@ class AllocationAdmin(ReadOnlyAdmin):
     list_display = ("payment", "invoice", "amount", "company", "created_at")
     list_filter = ("company",)
     list_select_related = ("payment", "invoice", "company")
+
+
+@admin.register(BankLine)
+class BankLineAdmin(ReadOnlyAdmin):
+    list_display = ("booking_date", "company", "amount", "label", "payer_name", "state")
+    list_filter = ("company", "state")
+    search_fields = ("label", "payer_name", "reference", "bank_transaction_id")
+    list_select_related = ("company",)
+
+
+@admin.register(BankStatement)
+class BankStatementAdmin(ReadOnlyAdmin):
+    list_display = ("filename", "company", "format", "imported_at")
+    list_filter = ("company", "format")

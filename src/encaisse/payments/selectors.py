@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet
 
 from encaisse.core.db import money_expr
 from encaisse.core.models import Company
-from encaisse.invoicing.selectors import sum_subquery
-from encaisse.payments.models import Allocation, Payment
+from encaisse.core.money import parse_amount
+from encaisse.invoicing.models import Invoice
+from encaisse.invoicing.selectors import sum_subquery, with_open_amount
+from encaisse.payments.models import Allocation, BankLine, MatchProposal, Payment
 
 
 def payment_list(
@@ -52,3 +55,67 @@ def payment_get(company: Company, pk: int) -> Payment:
         )
         .get(pk=pk)
     )
+
+
+# -- bank reconciliation ---------------------------------------------------------------------
+
+
+OPEN_LINE_STATES = (BankLine.State.UNMATCHED, BankLine.State.PROPOSED)
+
+
+def bank_line_list(
+    company: Company, *, state: str = "open", search: str = ""
+) -> QuerySet[BankLine]:
+    """Bank lines of the company, oldest first; `state` "open" means unmatched or proposed,
+    "all" every line, else one state. `search` looks in label, payer, reference and amount."""
+    qs = BankLine.objects.filter(company=company).select_related("payment__customer")
+    if state == "open":
+        qs = qs.filter(state__in=OPEN_LINE_STATES)
+    elif state and state != "all":
+        qs = qs.filter(state=state)
+    if search:
+        text = Q(label__icontains=search) | Q(payer_name__icontains=search)
+        text |= Q(reference__icontains=search)
+        with contextlib.suppress(ValueError):
+            text |= Q(amount=parse_amount(search)) | Q(amount=-parse_amount(search))
+        qs = qs.filter(text)
+    return qs.prefetch_related(
+        Prefetch(
+            "proposals",
+            queryset=MatchProposal.objects.filter(company=company)
+            .select_related("customer")
+            .prefetch_related("invoices"),
+        )
+    ).order_by("booking_date", "id")
+
+
+def bank_line_get(company: Company, pk: int) -> BankLine:
+    """One bank line of the company with its proposals; DoesNotExist for another company's."""
+    return bank_line_list(company, state="all").get(pk=pk)
+
+
+def bank_line_counts(company: Company) -> dict[str, int]:
+    """How many lines are in each state."""
+    rows = BankLine.objects.filter(company=company).values("state").annotate(n=Count("id"))
+    return {row["state"]: row["n"] for row in rows}
+
+
+def bank_invoice_search(
+    company: Company, *, search: str = "", customer_id: int | None = None, limit: int = 30
+) -> list[Invoice]:
+    """Open invoices to match a line by hand: by number, customer name or open amount."""
+    qs = with_open_amount(
+        Invoice.objects.filter(
+            company=company, kind=Invoice.Kind.INVOICE, status=Invoice.Status.ISSUED
+        )
+    ).filter(Q(open_amount__gt=0))
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if search:
+        condition = Q(number__icontains=search) | Q(customer__name__icontains=search)
+        with contextlib.suppress(ValueError):
+            condition |= Q(open_amount=parse_amount(search)) | Q(total_amount=parse_amount(search))
+        qs = qs.filter(condition)
+    elif not customer_id:
+        return []
+    return list(qs.select_related("customer").order_by("due_date", "id")[:limit])

@@ -144,6 +144,11 @@ def payment_allocate(
             after={"payment": payment.pk, "amount": str(amount)},
         )
         created.append(allocation)
+    from encaisse.invoicing.documents.lifecycle import lifecycle_paid_record
+
+    for invoice_id, open_amount in open_amounts.items():
+        if open_amount == 0:  # fully paid now: e-invoicing status 212 "Encaissée"
+            lifecycle_paid_record(company=company, invoice_id=invoice_id, on=payment.received_on)
     return created
 
 

@@ -2,24 +2,93 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from encaisse.analytics import kpi
 from encaisse.core.dates import today
 from encaisse.core.middleware import SESSION_KEY
 from encaisse.core.models import Membership
 from encaisse.web.access import StaffRequest, member_required
 from encaisse.web.selectors import home_figures
 
+BUCKET_NAMES = {
+    "not_due": _("Not due"),
+    "1-30": _("1-30 days"),
+    "31-60": _("31-60 days"),
+    "61-90": _("61-90 days"),
+    "90+": _("> 90 days"),
+}
+HEADLINE_NAMES = {
+    "dso_countback": _("DSO (countback)"),
+    "average_days_late_weighted": _("Average days late (weighted)"),
+    "cei": _("Collection effectiveness (CEI)"),
+    "on_time_rate": _("Paid on time"),
+    "overdue_rate": _("Overdue share of receivables"),
+}
+
 
 @member_required
 def home(request: StaffRequest) -> HttpResponse:
+    """The dashboard: where the cash is stuck and who is drifting, each figure a link."""
     on = today()
     figures = home_figures(request.company, on=on)
-    return render(request, "web/home.html", {"figures": figures, "today": on})
+    invoices = reverse("web:invoice_list")
+    buckets = [
+        {
+            "key": key,
+            "label": str(BUCKET_NAMES.get(key, key)),
+            "amount": figures.aging.buckets[key],
+            "url": f"{invoices}?{urlencode({'bucket': key, 'as_of': on.isoformat()})}",
+        }
+        for key in figures.aging.buckets
+    ]
+    charts = {
+        "aging": {
+            "labels": [b["label"] for b in buckets],
+            "values": [float(v) for v in figures.aging.buckets.values()],
+            "urls": [b["url"] for b in buckets],
+        },
+        "trend": {
+            "labels": [m.period.start.strftime("%m/%Y") for m in figures.trends],
+            "dso": [_float(m.dso_countback) for m in figures.trends],
+            "late": [_float(m.behaviour.average_days_late_weighted) for m in figures.trends],
+            "dso_label": str(_("DSO (countback), days")),
+            "late_label": str(_("Average days late (weighted), days")),
+        },
+        "forecast": {
+            "labels": [w.start.strftime("%d/%m") for w in figures.forecast.weeks],
+            "expected": [float(w.expected) for w in figures.forecast.weeks],
+            "early": [float(w.early) for w in figures.forecast.weeks],
+            "late": [float(w.late) for w in figures.forecast.weeks],
+            "expected_label": str(_("Expected (median delay)")),
+            "early_label": str(_("Early (first quartile)")),
+            "late_label": str(_("Late (third quartile)")),
+        },
+    }
+    headlines = [(str(HEADLINE_NAMES[h.key]), h) for h in figures.headlines]
+    context = {
+        "figures": figures,
+        "today": on,
+        "buckets": buckets,
+        "charts": charts,
+        "headlines": headlines,
+        "invoices_url": invoices,
+        "guidelines": kpi.HHI_GUIDELINES,
+    }
+    return render(request, "web/home.html", context)
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 @login_required

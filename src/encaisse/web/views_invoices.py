@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from encaisse.analytics.views import aging_bucket_filter
 from encaisse.core.audit import audit_events_for
 from encaisse.core.dates import today
 from encaisse.core.exceptions import DomainError
@@ -59,6 +60,7 @@ def invoice_list_view(request: StaffRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     customer = filters.get("customer")
     kind = filters.get("kind") or Invoice.Kind.INVOICE
+    bucket = aging_bucket_filter(request.GET, on=on)  # from the dashboard's aged balance
     invoices = invoice_list(
         company,
         status=filters.get("status") or None,
@@ -68,6 +70,7 @@ def invoice_list_view(request: StaffRequest) -> HttpResponse:
         issued_to=filters.get("issued_to"),
         kind=None if kind == "all" else kind,
         search=(filters.get("q") or "").strip(),
+        **bucket,
     )
     page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/invoices/list.html", {"form": form, "page": page, "today": on})

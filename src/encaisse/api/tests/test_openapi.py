@@ -17,6 +17,9 @@ EXPECTED = {
     "/api/v1/payments/{payment_id}": {"get"},
     "/api/v1/payments/{payment_id}/allocations": {"post"},
     "/api/v1/allocations/{allocation_id}": {"delete"},
+    "/api/v1/invoices/{invoice_id}/document": {"get"},
+    "/api/v1/invoices/{invoice_id}/lifecycle": {"get", "post"},
+    "/api/v1/quotes/{quote_id}/document": {"get"},
 }
 
 

@@ -1,17 +1,26 @@
-"""`encaisse report balance --company C [--date D] --format json|csv|table`.
+"""`encaisse report balance|aging|dso|kpis|behaviour|concentration|forecast|trends|drift
+--company C [--date D] [--from D --to D] --format json|csv|table|xlsx [-o FILE]`.
 
-Output formats are stable for scripts: JSON is a list of objects, amounts as decimal strings.
+Output formats are stable for scripts: JSON is a list of objects (`kpis`: one object), money as
+decimal strings, day figures and rates (percentages, 0-100) as numbers rounded to two places,
+null when a figure cannot be computed. `--date` is the as-of date (aged balance, forecast,
+concentration of receivables, default today); `--from/--to` bound the period of the KPIs, DSO,
+behaviour and sales concentration (default: all of the company's history up to `--date`).
+XLSX goes to `-o FILE`, else to standard output as bytes.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
 
+from encaisse.analytics import reports
 from encaisse.core.cli import EncaisseCommand, parse_date_arg, resolve_company
 from encaisse.core.models import Company
 from encaisse.customers.selectors import customer_balances
@@ -34,8 +43,23 @@ def balance_rows(company: Company, options: dict[str, Any]) -> list[Row]:
     ]
 
 
-REPORTS: dict[str, Callable[[Company, dict[str, Any]], list[Row]]] = {
+def _analytics(name: str) -> Callable[[Company, dict[str, Any]], list[Row] | Row]:
+    def rows(company: Company, options: dict[str, Any]) -> list[Row] | Row:
+        params = reports.params(
+            company,
+            on=parse_date_arg(options["date"]),
+            start=parse_date_arg(options["from"]) if options.get("from") else None,
+            end=parse_date_arg(options["to"]) if options.get("to") else None,
+        )
+        report = reports.REPORTS[name](company, params)
+        return report.summary if report.summary is not None else report.rows
+
+    return rows
+
+
+REPORTS: dict[str, Callable[[Company, dict[str, Any]], list[Row] | Row]] = {
     "balance": balance_rows,
+    **{name: _analytics(name) for name in reports.REPORTS},
 }
 
 
@@ -46,13 +70,29 @@ class Command(EncaisseCommand):
         parser.add_argument("report", choices=sorted(REPORTS))
         self.add_company_argument(parser)
         parser.add_argument("--date", help="as of this date (default today)")
-        parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
+        parser.add_argument("--from", dest="from", help="period start (default: first invoice)")
+        parser.add_argument("--to", dest="to", help="period end (default: --date)")
+        parser.add_argument("--format", choices=["json", "csv", "table", "xlsx"], default="table")
+        parser.add_argument("-o", "--output", help="write to this file (xlsx)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         company = resolve_company(options["company"])
-        rows = REPORTS[options["report"]](company, options)
+        result = REPORTS[options["report"]](company, options)
         if options["format"] == "json":
-            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+            return
+        rows = (
+            [{"kpi": k, "value": v} for k, v in result.items()]
+            if isinstance(result, dict)
+            else result
+        )
+        if options["format"] == "xlsx":
+            data = reports.to_xlsx(rows, title=options["report"])
+            if options.get("output"):
+                Path(options["output"]).write_bytes(data)
+            else:
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
         elif options["format"] == "csv":
             self._write_csv(rows)
         else:
@@ -70,6 +110,7 @@ class Command(EncaisseCommand):
             self.stdout.write("(no rows)")
             return
         headers = list(rows[0])
+        rows = [{h: "" if r[h] is None else r[h] for h in headers} for r in rows]
         widths = [max(len(h), *(len(str(r[h])) for r in rows)) for h in headers]
         numeric = {h for h in headers if all(_is_number(str(r[h])) for r in rows)}
 

@@ -1,0 +1,117 @@
+"""Forms of the document and quote pages (the lines reuse the invoice line formset)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from encaisse.core.models import Company
+from encaisse.customers.models import PaymentTerms
+from encaisse.invoicing.models import LifecycleEvent, LifecycleStatus
+from encaisse.invoicing.quotes.models import Quote
+from encaisse.web.forms import CustomerChoiceField, DateInput, StyledForm, company_customers
+
+HUNDRED = Decimal(100)
+
+
+class QuoteForm(StyledForm):
+    customer = CustomerChoiceField(label=_("Customer"), queryset=Quote.objects.none())
+    nature = forms.ChoiceField(
+        label=_("Nature of the operation"),
+        choices=[
+            ("goods", _("Goods")),
+            ("services", _("Services")),
+            ("both", _("Goods and services")),
+        ],
+        initial="services",
+    )
+    po_number = forms.CharField(label=_("Purchase order"), max_length=50, required=False)
+    payment_terms = forms.ModelChoiceField(
+        label=_("Payment terms"),
+        queryset=PaymentTerms.objects.none(),
+        required=False,
+        empty_label=_("The customer's terms"),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        customer = self.fields["customer"]
+        assert isinstance(customer, forms.ModelChoiceField)
+        customer.queryset = company_customers(company)
+        terms = self.fields["payment_terms"]
+        assert isinstance(terms, forms.ModelChoiceField)
+        terms.queryset = PaymentTerms.objects.filter(company=company)
+
+
+class DepositForm(StyledForm):
+    deposit_pct = forms.DecimalField(
+        label=_("Deposit %"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("99.99"),
+    )
+
+    def rate(self) -> Decimal:
+        value: Decimal = self.cleaned_data["deposit_pct"]
+        return value / HUNDRED
+
+
+class RefuseForm(StyledForm):
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class LifecycleForm(StyledForm):
+    status = forms.ChoiceField(label=_("Status"), choices=LifecycleStatus.choices)
+    occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, required=False)
+    message = forms.CharField(label=_("Message"), max_length=500, required=False)
+
+    source = LifecycleEvent.Source.STAFF
+
+
+class SendForm(StyledForm):
+    recipients = forms.CharField(
+        label=_("Recipients"),
+        required=False,
+        help_text=_("Comma separated; empty: the customer's billing contact."),
+    )
+
+    def clean_recipients(self) -> list[str]:
+        raw = self.cleaned_data.get("recipients") or ""
+        emails = [e.strip() for e in raw.replace(";", ",").split(",") if e.strip()]
+        field = forms.EmailField()
+        for email in emails:
+            try:
+                field.clean(email)
+            except ValidationError as exc:
+                raise ValidationError(_("%(e)s is not an email address.") % {"e": email}) from exc
+        return emails
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)]
+
+
+class EInvoiceUploadForm(StyledForm):
+    documents = MultipleFileField(label=_("Factur-X PDF, CII or UBL XML files"))
+
+
+class StatementForm(StyledForm):
+    as_of = forms.DateField(label=_("As of"), widget=DateInput(), required=False)

@@ -1,0 +1,1 @@
+"""Quotes (devis): priced offers that state the payment conditions before the sale."""
