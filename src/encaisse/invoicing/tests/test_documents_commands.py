@@ -38,7 +38,7 @@ def test_export_document_writes_the_stored_bytes(company: Company, tmp_path: Pat
 def test_export_unknown_number_fails_in_one_line(company: Company, tmp_path: Path) -> None:
     with pytest.raises(CommandError) as exc:
         call_command("export-document", "F-999999", "--company", "acme", "-o", str(tmp_path / "x"))
-    assert str(exc.value) == "No issued invoice, credit note or quote numbered F-999999."
+    assert str(exc.value) == "Aucune facture, aucun avoir ni devis émis portant le numéro F-999999."
     assert not (tmp_path / "x").exists()
 
 
