@@ -26,12 +26,12 @@ from django.utils.translation import gettext as _
 
 from encaisse.core.actors import Actor, actor_user
 from encaisse.core.audit import audit_record
+from encaisse.core.bulk import BulkTable, IdBlock
 from encaisse.core.db import quantized
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
 from encaisse.customers.models import Customer, PaymentTerms
 from encaisse.customers.terms import TermsMethod, due_date
-from encaisse.invoicing.demo.writer import _Ids, _Table
 from encaisse.invoicing.models import Invoice
 from encaisse.ledger.fec import FecError, FecFile, FecFormatError, FecLine, parse_fec
 from encaisse.ledger.lettering import (
@@ -347,7 +347,7 @@ def _write(
     documents = [item for item in new_items if item.kind in (INVOICE, CREDIT_NOTE)]
     numbers = _Numbers(company, [lines[i.index].piece_ref for i in documents])
     now = timezone.now()
-    invoice_table = _Table(
+    invoice_table = BulkTable(
         Invoice,
         (
             "id",
@@ -371,7 +371,7 @@ def _write(
     invoice_ids = dict(
         zip(
             (i.index for i in documents),
-            _Ids(Invoice).take(len(documents)),
+            IdBlock(Invoice).take(len(documents)),
             strict=True,
         )
     )
@@ -423,8 +423,8 @@ def _write(
     groups: dict[tuple[str, ...], list[Item]] = {}
     for item in payment_items:
         groups.setdefault(item.payment_group, []).append(item)
-    payment_ids = dict(zip(groups, _Ids(Payment).take(len(groups)), strict=True))
-    payment_table = _Table(
+    payment_ids = dict(zip(groups, IdBlock(Payment).take(len(groups)), strict=True))
+    payment_table = BulkTable(
         Payment,
         (
             "id",
@@ -468,13 +468,13 @@ def _write(
         if pay_index in payment_of and inv_index in invoice_ids:
             key = (payment_of[pay_index], invoice_ids[inv_index])
             allocated[key] = allocated.get(key, ZERO) + amount
-    _Table(Allocation, ("company", "payment", "invoice", "amount", "created_by"), now).insert(
+    BulkTable(Allocation, ("company", "payment", "invoice", "amount", "created_by"), now).insert(
         (company.pk, pay, inv, amount, user.pk if user else None)
         for (pay, inv), amount in allocated.items()
     )
     result.allocations = len(allocated)
 
-    _Table(
+    BulkTable(
         FecItem,
         (
             "company",

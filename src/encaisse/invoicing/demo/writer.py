@@ -8,19 +8,16 @@ invoices. One audit event records the generation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db import connection, transaction
-from django.db.models import Model
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from encaisse.core.audit import audit_record
+from encaisse.core.bulk import BulkTable, IdBlock
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company, Membership, Role
 from encaisse.core.models import Sequence as NumberSequence
@@ -193,90 +190,13 @@ def demo_write(plan: DemoPlan, *, slug: str, batch_size: int = INSERT_BATCH) -> 
     return result
 
 
-class _Table:
-    """Inserts many rows of one model: `columns` given per row, other fields at their default.
-
-    Values must be ready for the driver (str, int, bool, date, Decimal, None). PostgreSQL
-    gets them through COPY, SQLite through one executemany; both skip the ORM's per-object
-    work, which dominates a bulk_create of millions of rows.
-    """
-
-    def __init__(self, model: type[Model], columns: Sequence[str], now: datetime) -> None:
-        fields = {f.name: f for f in model._meta.concrete_fields}
-        if unknown := [c for c in columns if c not in fields]:
-            raise ValueError(f"{model.__name__} has no field {', '.join(unknown)}")
-        names = [str(fields[c].column) for c in columns]
-        constants = []
-        for field in fields.values():
-            if field.name in columns or field.primary_key:
-                continue
-            auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-            value = now if auto else field.get_default()
-            names.append(str(field.column))
-            constants.append(field.get_db_prep_save(value, connection))
-        self.constants = tuple(constants)
-        quote = connection.ops.quote_name
-        self.table = quote(model._meta.db_table)
-        self.columns = ", ".join(quote(name) for name in names)
-        self.placeholders = ", ".join(["%s"] * len(names))
-
-    def insert(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        full_rows = [row + self.constants for row in rows]
-        if not full_rows:
-            return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                copy_sql = f"COPY {self.table} ({self.columns}) FROM STDIN"
-                with cursor.cursor.copy(copy_sql) as copy:
-                    for row in full_rows:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(
-                    # Names come from the model's metadata, quoted; values are parameters.
-                    f"INSERT INTO {self.table} ({self.columns}) VALUES ({self.placeholders})",  # noqa: S608
-                    full_rows,
-                )
-
-
-class _Ids:
-    """Primary keys handed out before the rows are written, so children can point at them.
-
-    PostgreSQL draws them from the table's own sequence (safe with concurrent writers);
-    SQLite continues after the largest id, which is safe because the transaction already
-    holds the database's write lock (the company row was written first).
-    """
-
-    def __init__(self, model: type[Model]) -> None:
-        self.model = model
-        self.next_id: int | None = None
-
-    def take(self, count: int) -> list[int]:
-        if count == 0:
-            return []
-        table = self.model._meta.db_table
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id "
-                    "FROM generate_series(1, %s) ORDER BY id",
-                    [table, count],
-                )
-                return [row[0] for row in cursor.fetchall()]
-            if self.next_id is None:
-                cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-                self.next_id = (cursor.fetchone()[0] or 0) + 1
-        first = self.next_id
-        self.next_id += count
-        return list(range(first, first + count))
-
-
 class _Tables:
     """The tables a demo fills, with their id counters."""
 
     def __init__(self, company: Company) -> None:
         now = timezone.now()
         self.company_id = company.pk
-        self.invoice = _Table(
+        self.invoice = BulkTable(
             Invoice,
             (
                 "id",
@@ -302,7 +222,7 @@ class _Tables:
             ),
             now,
         )
-        self.line = _Table(
+        self.line = BulkTable(
             InvoiceLine,
             (
                 "company",
@@ -317,7 +237,7 @@ class _Tables:
             ),
             now,
         )
-        self.vat = _Table(
+        self.vat = BulkTable(
             VatTotal,
             (
                 "company",
@@ -328,7 +248,7 @@ class _Tables:
             ),
             now,
         )
-        self.payment = _Table(
+        self.payment = BulkTable(
             Payment,
             (
                 "id",
@@ -342,9 +262,9 @@ class _Tables:
             ),
             now,
         )
-        self.allocation = _Table(Allocation, ("company", "payment", "invoice", "amount"), now)
-        self.invoice_ids = _Ids(Invoice)
-        self.payment_ids = _Ids(Payment)
+        self.allocation = BulkTable(Allocation, ("company", "payment", "invoice", "amount"), now)
+        self.invoice_ids = IdBlock(Invoice)
+        self.payment_ids = IdBlock(Payment)
 
     def documents(
         self,
