@@ -1,4 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from encaisse.collection import views
 
 app_name = "collection"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("customers/<int:pk>/promise/", views.promise_create_view, name="promise_create"),
+]
