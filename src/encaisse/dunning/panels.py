@@ -8,12 +8,14 @@ from django.template.loader import render_to_string
 from encaisse.core.dates import today
 from encaisse.customers.models import Customer
 from encaisse.dunning.forms import PenaltyDecisionForm
+from encaisse.dunning.forms_policies import PolicyAssignForm
 from encaisse.dunning.selectors import (
     promises_for_customer,
     reminders_for_customer,
     reminders_for_invoice,
 )
 from encaisse.dunning.services import invoice_claim
+from encaisse.dunning.services.policy_edit import policy_applied
 from encaisse.invoicing.models import Invoice
 
 
@@ -26,6 +28,10 @@ def customer_panel(request: HttpRequest, customer: Customer) -> str:
             "on_hold": customer.is_on_hold(today()),
             "reminders": list(reminders_for_customer(company, customer.pk)[:30]),
             "promises": list(promises_for_customer(company, customer.pk)[:20]),
+            "policy": (applied := policy_applied(company, customer)),
+            "policy_form": PolicyAssignForm(
+                company=company, initial={"policy": applied.assigned_id}
+            ),
         },
         request=request,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from encaisse.dunning import views
+from encaisse.dunning import views, views_policies
 
 app_name = "dunning"
 urlpatterns = [
@@ -15,4 +15,9 @@ urlpatterns = [
     path("templates/", views.templates_view, name="templates"),
     path("templates/<str:key>/<str:language>/", views.template_edit_view, name="template_edit"),
     path("invoices/<int:pk>/penalties/", views.penalty_decide_view, name="penalty_decide"),
+    path("policies/", views_policies.policies_view, name="policies"),
+    path("policies/new/", views_policies.policy_edit_view, name="policy_create"),
+    path("policies/<int:pk>/", views_policies.policy_edit_view, name="policy_edit"),
+    path("steps/<int:pk>/delete/", views_policies.step_delete_view, name="step_delete"),
+    path("customers/<int:pk>/policy/", views_policies.customer_policy_view, name="customer_policy"),
 ]
