@@ -52,11 +52,17 @@ def invoice_lock(*, company: Company, pk: int) -> Invoice:
     return Invoice.objects.select_for_update().get(company=company, pk=pk)
 
 
-def _write_lines(invoice: Invoice, lines: Sequence[LineData]) -> None:
+def lines_checked_totals(
+    lines: Sequence[LineData], *, document: str, positive_quantities: bool = True
+) -> calc.Totals:
+    """Refuse lines no document may carry; the totals of those that pass.
+
+    `document` prefixes the error codes ("invoice", "quote"): the same rules serve both.
+    """
     if not lines:
-        raise DomainError("invoice_no_lines", _("An invoice needs at least one line."))
+        raise DomainError(f"{document}_no_lines", _("A document needs at least one line."))
     for line in lines:
-        if line.quantity <= 0 and invoice.kind == Invoice.Kind.INVOICE:
+        if positive_quantities and line.quantity <= 0:
             raise DomainError("line_quantity", _("Quantities must be positive."))
         if line.unit_price < 0:
             raise DomainError("line_price", _("Unit prices must not be negative."))
@@ -66,9 +72,16 @@ def _write_lines(invoice: Invoice, lines: Sequence[LineData]) -> None:
             raise DomainError("line_vat_rate", _("A VAT rate is between 0 and 100 %."))
     totals = calc.invoice_totals([line.as_input() for line in lines])
     if totals.total_amount <= 0:
-        raise DomainError("invoice_zero_total", _("The total must be positive."))
+        raise DomainError(f"{document}_zero_total", _("The total must be positive."))
     if totals.total_amount > MAX_TOTAL:
-        raise DomainError("invoice_total_too_large", _("The total exceeds the largest amount."))
+        raise DomainError(f"{document}_total_too_large", _("The total exceeds the largest amount."))
+    return totals
+
+
+def _write_lines(invoice: Invoice, lines: Sequence[LineData]) -> None:
+    totals = lines_checked_totals(
+        lines, document="invoice", positive_quantities=invoice.kind == Invoice.Kind.INVOICE
+    )
     invoice.lines.all().delete()
     invoice.vat_totals.all().delete()
     InvoiceLine.objects.bulk_create(

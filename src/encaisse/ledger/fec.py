@@ -65,7 +65,7 @@ ZERO = Decimal("0.00")
 MAX_ERRORS = 50
 
 _ZEROS = dict.fromkeys(("", "0", "0,00", "0.00", "0000000000,00", "-0,00"), ZERO)
-_AMOUNT = re.compile(r"[+-]?\d+(?:[.,]\d*)?|[+-]?[.,]\d+")
+_AMOUNT = re.compile(r"[+-]?\d+(?:[.,]\d*)?|[+-]?[.,]\d+", re.ASCII)
 _DATE = re.compile(r"\d{8}")
 
 
@@ -360,7 +360,7 @@ class _Reader:
             and text[-3] in ",."
             and text[-2:].isdigit()
             and (head.isdigit() or (head[:1] == "-" and head[1:].isdigit()))
-            and head.isascii()
+            and text.isascii()  # str.isdigit() also accepts "²" or Arabic-Indic digits
         ):
             return Decimal(f"{head}.{text[-2:]}")
         if not _AMOUNT.fullmatch(text):

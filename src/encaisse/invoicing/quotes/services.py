@@ -26,7 +26,7 @@ from encaisse.invoicing import calc
 from encaisse.invoicing.documents.build import document_language
 from encaisse.invoicing.documents.mentions import date_text, labels, percent_text
 from encaisse.invoicing.models import Invoice, Quote, QuoteLine
-from encaisse.invoicing.services import MAX_TOTAL, LineData, invoice_draft_create
+from encaisse.invoicing.services import LineData, invoice_draft_create, lines_checked_totals
 
 logger = logging.getLogger(__name__)
 
@@ -39,22 +39,7 @@ def quote_lock(*, company: Company, pk: int) -> Quote:
 
 
 def _write_lines(quote: Quote, lines: Sequence[LineData]) -> None:
-    if not lines:
-        raise DomainError("quote_no_lines", _("A quote needs at least one line."))
-    for line in lines:
-        if line.quantity <= 0:
-            raise DomainError("line_quantity", _("Quantities must be positive."))
-        if line.unit_price < 0:
-            raise DomainError("line_price", _("Unit prices must not be negative."))
-        if not ZERO <= line.discount_rate <= 1:
-            raise DomainError("line_discount", _("A discount is between 0 and 100 %."))
-        if not ZERO <= line.vat_rate < 1:
-            raise DomainError("line_vat_rate", _("A VAT rate is between 0 and 100 %."))
-    totals = calc.invoice_totals([line.as_input() for line in lines])
-    if totals.total_amount <= 0:
-        raise DomainError("quote_zero_total", _("The total must be positive."))
-    if totals.total_amount > MAX_TOTAL:
-        raise DomainError("quote_total_too_large", _("The total exceeds the largest amount."))
+    totals = lines_checked_totals(lines, document="quote")
     quote.lines.all().delete()
     QuoteLine.objects.bulk_create(
         QuoteLine(

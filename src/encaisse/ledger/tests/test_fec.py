@@ -182,6 +182,9 @@ def test_names_each_missing_or_doubled_column() -> None:
         ("pipe in a label", "Facture F-001\t1200", "Facture\tF-001\t1200", "line 2: 19 fields"),
         ("unbalanced", "1200,00", "1210,00", "line 2, EcritureNum: entry VE 1 does not balance"),
         ("bad lettering date", "20250210", "2025021", "line 2, DateLet: not a date"),
+        # str.isdigit() is true for "²": found by the damaged-file property test below
+        ("superscript digit", "1200,00", "1200,0²", "line 2, Debit: not an amount"),
+        ("arabic-indic digits", "1200,00", "1200,\u0660\u0660", "line 2, Debit: not an amount"),
     ],
 )
 def test_a_mutated_line_is_refused_with_its_line_and_field(
