@@ -9,45 +9,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from encaisse.core.models import Company
-from encaisse.customers.models import PaymentTerms
 from encaisse.invoicing.models import LifecycleEvent, LifecycleStatus
-from encaisse.invoicing.quotes.models import Quote
-from encaisse.web.forms import CustomerChoiceField, DateInput, StyledForm, company_customers
+from encaisse.web.forms import DateInput, InvoiceForm, StyledForm
 
 HUNDRED = Decimal(100)
 
 
-class QuoteForm(StyledForm):
-    customer = CustomerChoiceField(label=_("Customer"), queryset=Quote.objects.none())
-    nature = forms.ChoiceField(
-        label=_("Nature of the operation"),
-        choices=[
-            ("goods", _("Goods")),
-            ("services", _("Services")),
-            ("both", _("Goods and services")),
-        ],
-        initial="services",
-    )
-    po_number = forms.CharField(label=_("Purchase order"), max_length=50, required=False)
-    payment_terms = forms.ModelChoiceField(
-        label=_("Payment terms"),
-        queryset=PaymentTerms.objects.none(),
-        required=False,
-        empty_label=_("The customer's terms"),
-    )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+class QuoteForm(InvoiceForm):
+    """A quote asks what an invoice asks, but nothing is delivered yet."""
 
-    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        customer = self.fields["customer"]
-        assert isinstance(customer, forms.ModelChoiceField)
-        customer.queryset = company_customers(company)
-        terms = self.fields["payment_terms"]
-        assert isinstance(terms, forms.ModelChoiceField)
-        terms.queryset = PaymentTerms.objects.filter(company=company)
+    supply_date = None  # type: ignore[assignment]  # Django removes a field declared None
 
 
 class DepositForm(StyledForm):

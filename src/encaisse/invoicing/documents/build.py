@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import mimetypes
 from datetime import date
+from decimal import Decimal
 
 from encaisse.core.models import Company
 from encaisse.customers.models import Customer, PaymentTerms
 from encaisse.invoicing import calc
 from encaisse.invoicing.documents.data import DocumentData, Line, Party, VatLine
-from encaisse.invoicing.documents.mentions import LANGUAGES, Clauses, clauses, penalty_rate_in_force
+from encaisse.invoicing.documents.mentions import LANGUAGES, Clauses, clauses
 from encaisse.invoicing.models import Invoice, Quote
 
 
@@ -86,10 +87,25 @@ def terms_text(terms: PaymentTerms | None, lang: str) -> str:
     return "30 jours net" if lang == "fr" else "30 days net"
 
 
+def penalty_rate_printed(company: Company, on: date) -> Decimal:
+    """The contractual rate, else the legal default of `on`'s half-year (ECB rate + 10 points).
+
+    The rates come from the one table that dunning computes penalties with, so what the
+    invoice announces is what a reminder will claim.
+    """
+    if company.penalty_rate is not None:
+        return company.penalty_rate
+    # Imported here: dunning depends on invoicing, not the other way round at import time.
+    from encaisse.dunning.penalties import default_rate
+    from encaisse.dunning.services.claims import rate_history
+
+    return default_rate(rate_history(), on)
+
+
 def company_clauses(company: Company, *, on: date, lang: str) -> Clauses:
     return clauses(
         lang=lang,
-        penalty_rate=penalty_rate_in_force(on, company.penalty_rate),
+        penalty_rate=penalty_rate_printed(company, on),
         indemnity=company.recovery_indemnity,
         early_payment_discount=company.early_payment_discount,
     )

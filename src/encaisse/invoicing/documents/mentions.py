@@ -3,8 +3,6 @@
 Pure module. Legal documents do not depend on a translation catalogue: the French and
 English texts are data here, chosen by the customer's language (French by default).
 
->>> penalty_rate_in_force(date(2025, 8, 14))
-Decimal('0.1215')
 >>> percent_text(Decimal("0.1215"), "fr")
 '12,15 %'
 """
@@ -17,33 +15,7 @@ from decimal import Decimal
 
 from encaisse.core.money import format_eur
 
-# Default B2B late-penalty rate per half-year: ECB refinancing rate in force on 1 January or
-# 1 July + 10 points (C. com. L441-10 II; DOMAIN-FR 4.2). Data, not logic: add a row each
-# half-year (2026 S2 assumes no ECB change before 1 July 2026).
-DEFAULT_PENALTY_RATES: tuple[tuple[date, Decimal], ...] = (
-    (date(2019, 1, 1), Decimal("0.1000")),
-    (date(2023, 1, 1), Decimal("0.1250")),
-    (date(2023, 7, 1), Decimal("0.1400")),
-    (date(2024, 1, 1), Decimal("0.1450")),
-    (date(2024, 7, 1), Decimal("0.1425")),
-    (date(2025, 1, 1), Decimal("0.1315")),
-    (date(2025, 7, 1), Decimal("0.1215")),
-    (date(2026, 1, 1), Decimal("0.1215")),
-    (date(2026, 7, 1), Decimal("0.1215")),
-)
-
 LANGUAGES = ("fr", "en")
-
-
-def penalty_rate_in_force(on: date, contractual: Decimal | None = None) -> Decimal:
-    """The yearly late-penalty rate printed on a document issued on `on`."""
-    if contractual is not None:
-        return contractual
-    rate = DEFAULT_PENALTY_RATES[0][1]
-    for start, value in DEFAULT_PENALTY_RATES:
-        if start <= on:
-            rate = value
-    return rate
 
 
 def percent_text(rate: Decimal, lang: str) -> str:

@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from encaisse.invoicing.documents import mentions, qr
-
-
-@pytest.mark.parametrize(
-    ("_case", "on", "contractual", "expected"),
-    [
-        ("2024 S2", date(2024, 12, 31), None, Decimal("0.1425")),
-        ("2025 S1", date(2025, 1, 1), None, Decimal("0.1315")),
-        ("2025 S2", date(2025, 7, 1), None, Decimal("0.1215")),
-        ("contract", date(2025, 7, 1), Decimal("0.1500"), Decimal("0.1500")),
-    ],
-)
-def test_penalty_rate_in_force(
-    _case: str, on: date, contractual: Decimal | None, expected: Decimal
-) -> None:
-    assert mentions.penalty_rate_in_force(on, contractual) == expected
 
 
 @pytest.mark.parametrize(
