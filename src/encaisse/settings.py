@@ -133,6 +133,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
     "dunning-deliver": {"task": "encaisse.dunning.deliver", "schedule": 600.0},
+    # The dashboard's figures for the new day, before the first visit.
+    "analytics-refresh-all": {
+        "task": "encaisse.analytics.refresh_all",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

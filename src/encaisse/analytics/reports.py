@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from encaisse.analytics import kpi, selectors
+from encaisse.analytics import kpi, selectors, snapshots
 from encaisse.core.models import Company
 
 Row = dict[str, Any]
@@ -268,6 +268,26 @@ def params(company: Company, *, on: date, start: date | None, end: date | None) 
     if end < start:
         raise ValueError(f"--from {start} is after --to {end}")
     return Params(on, kpi.Period(start, end))
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """The reports page: the KPI sheet over the period and the aged balance at `params.on`."""
+
+    params: Params
+    kpis: kpi.Kpis
+    aging: kpi.AgingRow
+
+
+def sheet(company: Company, p: Params) -> Sheet:
+    aging = kpi.aging_totals(selectors.aged_balance(company, on=p.on))
+    return Sheet(p, selectors.kpis(company, p.period), aging)
+
+
+@snapshots.register("reports")
+def default_sheet(company: Company, on: date) -> Sheet:
+    """The reports page as it opens (as of today, over all of the history): a snapshot."""
+    return sheet(company, params(company, on=on, start=None, end=None))
 
 
 # ---- writers ------------------------------------------------------------------------------------

@@ -8,9 +8,10 @@ from typing import Any
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from encaisse.analytics import kpi, pack, reports, selectors
+from encaisse.analytics import kpi, pack, reports, snapshots
 from encaisse.core.dates import parse_date, today
 from encaisse.web.access import StaffRequest, member_required
 
@@ -57,16 +58,23 @@ def _params(request: StaffRequest) -> tuple[reports.Params, list[str]]:
 
 @member_required
 def report_index(request: StaffRequest) -> HttpResponse:
-    params, errors = _params(request)
-    company = request.company
-    sheet = selectors.kpis(company, params.period)
-    aged = selectors.aged_balance(company, on=params.on)
+    """The KPI sheet; as it opens (no date or period asked) from the figures' snapshot."""
+    snapshot = None
+    if any(request.GET.get(name, "").strip() for name in ("date", "from", "to")):
+        params, errors = _params(request)
+        sheet = reports.sheet(request.company, params)
+    else:
+        snapshot = snapshots.figures(request.company, "reports", on=today())
+        sheet, errors = snapshot.value, []
     context = {
-        "params": params,
+        "params": sheet.params,
         "errors": errors,
-        "kpis": sheet,
-        "summary": reports.kpis_summary(sheet),
-        "aging": kpi.aging_totals(aged),
+        "kpis": sheet.kpis,
+        "summary": reports.kpis_summary(sheet.kpis),
+        "aging": sheet.aging,
+        "snapshot": snapshot,
+        "name": "reports",
+        "reload_url": reverse("analytics:reports"),
         "labels": kpi.bucket_labels(),
         "downloads": DOWNLOADS,
         "query": request.GET.urlencode(),

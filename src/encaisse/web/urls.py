@@ -12,6 +12,7 @@ from encaisse.web import (
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("figures/<str:name>/status/", views.figures_status_view, name="figures_status"),
     path("company/", views.company_switch, name="company_switch"),
     path("customers/", views_customers.customer_list_view, name="customer_list"),
     path("customers/new/", views_customers.customer_create_view, name="customer_create"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from encaisse.analytics import kpi
+from encaisse.analytics.snapshots import figures_status
 from encaisse.core.dates import today
 from encaisse.core.middleware import SESSION_KEY
 from encaisse.core.models import Membership
@@ -40,7 +41,9 @@ HEADLINE_NAMES = {
 def home(request: StaffRequest) -> HttpResponse:
     """The dashboard: where the cash is stuck and who is drifting, each figure a link."""
     on = today()
-    figures = home_figures(request.company, on=on)
+    snapshot = home_figures(request.company, on=on)
+    figures = snapshot.value
+    on = snapshot.as_of  # stale figures describe the day they were computed for
     invoices = reverse("web:invoice_list")
     buckets = [
         {
@@ -77,6 +80,9 @@ def home(request: StaffRequest) -> HttpResponse:
     headlines = [(str(HEADLINE_NAMES[h.key]), h) for h in figures.headlines]
     context = {
         "figures": figures,
+        "snapshot": snapshot,
+        "name": "home",
+        "reload_url": reverse("web:home"),
         "today": on,
         "buckets": buckets,
         "charts": charts,
@@ -85,6 +91,23 @@ def home(request: StaffRequest) -> HttpResponse:
         "guidelines": kpi.HHI_GUIDELINES,
     }
     return render(request, "web/home.html", context)
+
+
+FIGURE_PAGES = {"home": "web:home", "reports": "analytics:reports"}
+
+
+@member_required
+def figures_status_view(request: StaffRequest, name: str) -> HttpResponse:
+    """Polled by a page while it shows stale figures: says when fresh ones are ready."""
+    if name not in FIGURE_PAGES:
+        raise Http404
+    context = {
+        "snapshot": figures_status(request.company, name, on=today()),
+        "name": name,
+        "reload_url": reverse(FIGURE_PAGES[name]),
+        "polled": True,
+    }
+    return render(request, "web/_figures_status.html", context)
 
 
 def _float(value: Decimal | None) -> float | None:
