@@ -1,0 +1,68 @@
+"""Stale figures refreshed by a real worker process through the real Redis broker (skipped
+without Redis on 127.0.0.1:6379): what the worker stores is what the next page view reads."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from encaisse.core.tests.worker import celery_worker, encaisse, redis_up
+
+BROKER = "redis://127.0.0.1:6379/11"
+
+pytestmark = pytest.mark.skipif(not redis_up(), reason="no Redis on 127.0.0.1:6379")
+
+# Runs in `encaisse shell` on the test's database: what a page view does, then a payment.
+VIEW = """
+import json
+from decimal import Decimal
+from encaisse.analytics import snapshots
+from encaisse.core.dates import today
+from encaisse.core.models import Company
+from encaisse.payments.services import payment_record
+company = Company.objects.get(slug="w")
+snapshot = snapshots.figures(company, "home", on=today())
+result = {"fresh": snapshot.fresh, "open": str(snapshot.value.open_amount)}
+if "%(pay)s" == "yes":
+    owing = snapshot.value.top_customers[0]  # owes the most: 100.00 is all allocated
+    customer = company.customer_set.get(pk=owing.pk)
+    payment_record(company=company, customer=customer, amount=Decimal("100.00"),
+                   received_on=today(), actor=None)  # allocated oldest due first
+print(json.dumps(result))
+"""
+
+
+def _view(tmp_path: Path, *, pay: bool = False) -> dict:
+    out = encaisse(tmp_path, BROKER, "shell", "-c", VIEW % {"pay": "yes" if pay else "no"})
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_a_worker_refreshes_stale_figures_that_the_next_view_reads(tmp_path: Path) -> None:
+    # given a demo company whose figures were computed, then a payment of 100.00
+    encaisse(tmp_path, BROKER, "migrate", "-v0")
+    encaisse(tmp_path, BROKER, "demo", "--customers", "10", "--invoices", "300", "--slug", "w")
+    first = _view(tmp_path, pay=True)
+    assert first["fresh"]
+    with celery_worker(tmp_path, BROKER):
+        # when the page is viewed: the previous figures, and a refresh for the worker
+        stale = _view(tmp_path)
+        assert stale == {"fresh": False, "open": first["open"]}
+        db = tmp_path / "worker.sqlite3"
+        deadline = time.monotonic() + 60
+        pending = True
+        while pending and time.monotonic() < deadline:
+            time.sleep(0.5)
+            with sqlite3.connect(db) as conn:
+                pending = conn.execute(
+                    "SELECT refresh_requested_at IS NOT NULL FROM analytics_figuresnapshot"
+                ).fetchone()[0]
+        assert not pending
+    # then the next view reads the worker's figures: fresh, the payment counted
+    after = _view(tmp_path)
+    assert after["fresh"]
+    assert Decimal(after["open"]) == Decimal(first["open"]) - Decimal("100.00")
