@@ -8,12 +8,12 @@ from typing import Any
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from encaisse.analytics import kpi, pack, reports, snapshots
 from encaisse.core.dates import parse_date, today
 from encaisse.web.access import StaffRequest, member_required
+from encaisse.web.views import figures_page
 
 DOWNLOADS = ("aging", "kpis", "dso", "behaviour", "concentration", "forecast", "trends", "drift")
 CONTENT_TYPES = {
@@ -73,8 +73,7 @@ def report_index(request: StaffRequest) -> HttpResponse:
         "summary": reports.kpis_summary(sheet.kpis),
         "aging": sheet.aging,
         "snapshot": snapshot,
-        "name": "reports",
-        "reload_url": reverse("analytics:reports"),
+        **figures_page("reports"),
         "labels": kpi.bucket_labels(),
         "downloads": DOWNLOADS,
         "query": request.GET.urlencode(),

@@ -81,8 +81,7 @@ def home(request: StaffRequest) -> HttpResponse:
     context = {
         "figures": figures,
         "snapshot": snapshot,
-        "name": "home",
-        "reload_url": reverse("web:home"),
+        **figures_page("home"),
         "today": on,
         "buckets": buckets,
         "charts": charts,
@@ -96,6 +95,11 @@ def home(request: StaffRequest) -> HttpResponse:
 FIGURE_PAGES = {"home": "web:home", "reports": "analytics:reports"}
 
 
+def figures_page(name: str) -> dict[str, str]:
+    """What `web/_figures_status.html` needs besides the snapshot: what to poll and reload."""
+    return {"name": name, "reload_url": reverse(FIGURE_PAGES[name])}
+
+
 @member_required
 def figures_status_view(request: StaffRequest, name: str) -> HttpResponse:
     """Polled by a page while it shows stale figures: says when fresh ones are ready."""
@@ -103,8 +107,7 @@ def figures_status_view(request: StaffRequest, name: str) -> HttpResponse:
         raise Http404
     context = {
         "snapshot": figures_status(request.company, name, on=today()),
-        "name": name,
-        "reload_url": reverse(FIGURE_PAGES[name]),
+        **figures_page(name),
         "polled": True,
     }
     return render(request, "web/_figures_status.html", context)
