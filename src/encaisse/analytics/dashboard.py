@@ -73,9 +73,9 @@ class HomeFigures:
 @snapshots.register("home")
 def home_figures(company: Company, on: date) -> HomeFigures:
     """Everything the dashboard shows as of `on` (read through `snapshots.figures`)."""
-    aged = selectors.aged_balance(company, on=on)
-    totals = kpi.aging_totals(aged)
     items = selectors.open_items(company, on=on)
+    aged = kpi.aged_items(items, on=on)  # one scan of the ledger less than aged_balance
+    totals = kpi.aging_totals(aged)
     overdue_items = [i for i in items if i.due_date < on]
 
     period = kpi.Period(on - timedelta(days=HEADLINE_DAYS - 1), on)

@@ -203,14 +203,21 @@ def aged_balance(
 ) -> list[AgingRow]:
     """Open amount at `on` per customer and bucket, customers with something open only,
     largest total first (then customer id)."""
+    items = (OpenItem(i.customer_id, i.due_date, i.open_on(on)) for i in invoices)
+    return aged_items(items, on=on, bounds=bounds)
+
+
+def aged_items(
+    items: Iterable[OpenItem], *, on: date, bounds: Sequence[int] = DEFAULT_BOUNDS
+) -> list[AgingRow]:
+    """The aged balance of open items at `on` (what the dashboard has already read)."""
     labels = bucket_labels(bounds)
     per_customer: dict[int, dict[str, Decimal]] = {}
-    for invoice in invoices:
-        open_amount = invoice.open_on(on)
-        if open_amount <= 0:
+    for item in items:
+        if item.open_amount <= 0:
             continue
-        row = per_customer.setdefault(invoice.customer_id, dict.fromkeys(labels, ZERO))
-        row[bucket_of((on - invoice.due_date).days, bounds)] += open_amount
+        row = per_customer.setdefault(item.customer_id, dict.fromkeys(labels, ZERO))
+        row[bucket_of((on - item.due_date).days, bounds)] += item.open_amount
     rows = [
         AgingRow(cid, buckets, sum(buckets.values(), ZERO)) for cid, buckets in per_customer.items()
     ]

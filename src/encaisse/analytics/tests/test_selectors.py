@@ -154,7 +154,9 @@ def test_sql_kpis_agree_with_the_pure_functions(invoices: list, unlinked: list) 
                 expected.dso_countback,
                 expected.ar_end,
             )
-        assert sorted(selectors.open_items(company, on=on), key=repr) == sorted(
+        items = selectors.open_items(company, on=on)
+        assert kpi.aged_items(items, on=on) == selectors.aged_balance(company, on=on)
+        assert sorted(items, key=repr) == sorted(
             (
                 kpi.OpenItem(f.customer_id, f.due_date, f.open_on(on))
                 for f in facts

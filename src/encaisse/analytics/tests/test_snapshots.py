@@ -4,7 +4,6 @@ shown to another company."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
@@ -22,19 +21,12 @@ from encaisse.celery import app
 from encaisse.core.dates import today
 from encaisse.core.models import Company, Membership
 from encaisse.core.tests.factories import CustomerFactory, make_invoice, make_payment
+from encaisse.core.tests.worker import redis_up
 
 pytestmark = pytest.mark.django_db
 
 BROKER = "redis://127.0.0.1:6379/14"
 QUEUE = "celery"
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def ledger(company: Company, name: str = "Boulangerie Martin") -> None:
@@ -51,7 +43,7 @@ def home(company: Company) -> snapshots.Snapshot[HomeFigures]:
 @pytest.fixture
 def with_broker(settings) -> Iterator[object]:
     """The configuration of a deployment with a broker: tasks are sent to Redis, not run."""
-    if not _redis_up():
+    if not redis_up():
         pytest.skip("no Redis on 127.0.0.1:6379")
     import redis
 
