@@ -86,7 +86,13 @@ class Invoice(CompanyScoped):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Set on rows read through invoicing.selectors.with_open_amount, never stored.
+    # What settled the invoice so far: kept by `invoicing.settlement.settlement_refresh`, which
+    # every writer of allocations and linked credit notes calls (ADR 0004). Lists filter and
+    # sort on them without a subquery per row; amounts at a past date are still derived.
+    paid_total = models.DecimalField(max_digits=14, decimal_places=2, default=0, db_default=0)
+    credited_total = models.DecimalField(max_digits=14, decimal_places=2, default=0, db_default=0)
+
+    # Set on rows read through invoicing.selectors.with_open_amount.
     paid_amount: Decimal
     credited_amount: Decimal
     open_amount: Decimal

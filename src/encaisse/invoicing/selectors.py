@@ -1,4 +1,4 @@
-"""Reads on invoices: open amounts derived from allocations and credit notes, never stored."""
+"""Reads on invoices: open amounts from the stored settlement, or derived at a past date."""
 
 from __future__ import annotations
 
@@ -25,17 +25,25 @@ def sum_subquery(qs: QuerySet, group: str, field: str) -> Func:
 
 
 def with_open_amount(qs: QuerySet[Invoice], *, as_of: date | None = None) -> QuerySet[Invoice]:
-    """Annotate paid_amount, credited_amount and open_amount (as of a date when given)."""
-    allocations = Allocation.objects.filter(invoice=OuterRef("pk"))
+    """Annotate paid_amount, credited_amount and open_amount: today's from the settlement
+    stored on the invoice (`invoicing.settlement`), as of a past date derived from the
+    allocations and credit notes dated up to it."""
+    if as_of is None:
+        # The model declares these attributes for readers; the plugin sees them as redefined.
+        return qs.annotate(  # type: ignore[no-redef]
+            paid_amount=F("paid_total"),
+            credited_amount=F("credited_total"),
+            open_amount=money_expr(F("total_amount") - F("paid_total") - F("credited_total")),
+        )
+    allocations = Allocation.objects.filter(
+        invoice=OuterRef("pk"), payment__received_on__lte=as_of
+    )
     credits = Invoice.objects.filter(
         credited_invoice=OuterRef("pk"),
         kind=Invoice.Kind.CREDIT_NOTE,
         status=Invoice.Status.ISSUED,
+        issue_date__lte=as_of,
     )
-    if as_of is not None:
-        allocations = allocations.filter(payment__received_on__lte=as_of)
-        credits = credits.filter(issue_date__lte=as_of)
-    # The model declares these attributes for readers; the plugin sees them as redefined.
     return qs.annotate(  # type: ignore[no-redef]
         paid_amount=sum_subquery(allocations, "invoice", "amount"),
         credited_amount=sum_subquery(credits, "credited_invoice", "total_amount"),

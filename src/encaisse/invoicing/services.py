@@ -21,6 +21,7 @@ from encaisse.customers.terms import TermsMethod, due_date
 from encaisse.invoicing import calc
 from encaisse.invoicing.models import Invoice, InvoiceLine, VatTotal
 from encaisse.invoicing.selectors import with_open_amount
+from encaisse.invoicing.settlement import settlement_refresh
 
 # Amount columns hold 14 digits with 2 decimals.
 MAX_TOTAL = Decimal("999999999999.99")
@@ -341,6 +342,7 @@ def _lines_for_amount(original: Invoice, amount: Decimal) -> list[LineData]:
 def _release_excess_allocations(*, company: Company, invoice_id: int, actor: Actor) -> None:
     from encaisse.payments.models import Allocation
 
+    settlement_refresh(company, [invoice_id])  # counts the credit note just issued
     invoice = with_open_amount(Invoice.objects.filter(company=company, pk=invoice_id)).get()
     excess = -invoice.open_amount
     for allocation in (
@@ -373,6 +375,7 @@ def _release_excess_allocations(*, company: Company, invoice_id: int, actor: Act
                 after={"amount": str(allocation.amount)},
             )
         excess -= take
+    settlement_refresh(company, [invoice_id])
 
 
 @transaction.atomic

@@ -33,6 +33,7 @@ from encaisse.core.models import Company
 from encaisse.customers.models import Customer, PaymentTerms
 from encaisse.customers.terms import TermsMethod, due_date
 from encaisse.invoicing.models import Invoice
+from encaisse.invoicing.settlement import settlement_refresh
 from encaisse.ledger.fec import FecError, FecFile, FecFormatError, FecLine, parse_fec
 from encaisse.ledger.lettering import (
     CREDIT_NOTE,
@@ -473,6 +474,7 @@ def _write(
         for (pay, inv), amount in allocated.items()
     )
     result.allocations = len(allocated)
+    settlement_refresh(company, invoice_ids.values())
 
     BulkTable(
         FecItem,

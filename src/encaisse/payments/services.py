@@ -23,6 +23,7 @@ from encaisse.core.models import Company
 from encaisse.customers.models import Customer
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import with_open_amount
+from encaisse.invoicing.settlement import settlement_refresh
 from encaisse.payments.models import Allocation, Payment
 
 PAYMENT_FIELDS = ("customer", "amount", "currency", "received_on", "method", "reference")
@@ -144,6 +145,7 @@ def payment_allocate(
             after={"payment": payment.pk, "amount": str(amount)},
         )
         created.append(allocation)
+    settlement_refresh(company, open_amounts)
     from encaisse.invoicing.documents.lifecycle import lifecycle_paid_record
 
     for invoice_id, open_amount in open_amounts.items():
@@ -202,3 +204,4 @@ def allocation_undo(*, company: Company, allocation_id: int, actor: Actor) -> No
         before={"payment": allocation.payment_id, "amount": str(allocation.amount)},
     )
     allocation.delete()
+    settlement_refresh(company, [allocation.invoice_id])

@@ -25,6 +25,7 @@ from encaisse.customers.models import Contact, Customer, PaymentTerms
 from encaisse.invoicing.demo.plan import DemoPlan
 from encaisse.invoicing.demo.records import DEFAULT_TERMS, InvoiceRecord, PaymentRecord
 from encaisse.invoicing.models import Invoice, InvoiceLine, VatTotal
+from encaisse.invoicing.settlement import settlement_refresh
 from encaisse.payments.models import Allocation, Payment
 
 DEMO_USERS = (("demo", "demo", Role.OWNER), ("comptable", "demo", Role.ACCOUNTANT))
@@ -165,6 +166,7 @@ def demo_write(plan: DemoPlan, *, slug: str, batch_size: int = INSERT_BATCH) -> 
             counts["payments"] += len(batch.payments)
             counts["allocations"] += sum(len(p.allocations) for p in batch.payments)
 
+    settlement_refresh(company)
     for series, last in (
         (company.invoice_series, counts["invoices"]),
         (company.credit_note_series, counts["credit_notes"]),

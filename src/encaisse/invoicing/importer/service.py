@@ -39,6 +39,7 @@ from encaisse.invoicing.importer.mapping import looks_like_header, resolve_colum
 from encaisse.invoicing.importer.reading import UnreadableFileError, read_table
 from encaisse.invoicing.importer.rows import DateFormat, InvoiceRow, parse_rows
 from encaisse.invoicing.models import Invoice
+from encaisse.invoicing.settlement import settlement_refresh
 from encaisse.payments.models import Allocation, Payment
 
 BATCH = 1000  # rows per INSERT and per `IN (...)` lookup
@@ -309,3 +310,5 @@ def _write(plan: _Plan) -> None:
     Invoice.objects.bulk_create(plan.invoices, batch_size=BATCH)
     Payment.objects.bulk_create(plan.payments, batch_size=BATCH)
     Allocation.objects.bulk_create(plan.allocations, batch_size=BATCH)
+    if plan.invoices:
+        settlement_refresh(plan.invoices[0].company, [i.pk for i in plan.invoices])

@@ -1,0 +1,69 @@
+"""The settlement state stored on each invoice: what allocations and issued credit notes have
+settled of it (ADR 0004).
+
+Lists of hundreds of thousands of invoices filter and sort on open amounts; deriving them per
+row with subqueries took seconds. So `Invoice.paid_total` and `Invoice.credited_total` hold the
+sums, recomputed from the allocations and credit notes themselves (never incremented, so a
+refresh is always right whatever happened before) by every writer, in its own transaction, for
+the invoices it touched. `settlement_mismatches` is the check that tests hold them to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import OuterRef, QuerySet
+
+from encaisse.core.models import Company
+from encaisse.invoicing.models import Invoice
+
+
+def _sources() -> tuple[QuerySet, QuerySet]:
+    from encaisse.payments.models import Allocation
+
+    allocations = Allocation.objects.filter(invoice=OuterRef("pk"))
+    credits = Invoice.objects.filter(
+        credited_invoice=OuterRef("pk"),
+        kind=Invoice.Kind.CREDIT_NOTE,
+        status=Invoice.Status.ISSUED,
+    )
+    return allocations, credits
+
+
+def settlement_refresh(company: Company, invoice_ids: Iterable[int] | None = None) -> int:
+    """Recompute the stored settlement of the given invoices (all the company's when None) in
+    one UPDATE; returns how many rows it wrote."""
+    from encaisse.invoicing.selectors import sum_subquery
+
+    allocations, credits = _sources()
+    qs = Invoice.objects.filter(company=company, kind=Invoice.Kind.INVOICE)
+    if invoice_ids is not None:
+        ids = sorted(set(invoice_ids))
+        if not ids:
+            return 0
+        qs = qs.filter(pk__in=ids)
+    return qs.update(
+        paid_total=sum_subquery(allocations, "invoice", "amount"),
+        credited_total=sum_subquery(credits, "credited_invoice", "total_amount"),
+    )
+
+
+def settlement_mismatches(company: Company) -> list[int]:
+    """Invoices whose stored settlement differs from their allocations and credit notes."""
+    from encaisse.invoicing.selectors import sum_subquery
+
+    allocations, credits = _sources()
+    rows = (
+        Invoice.objects.filter(company=company, kind=Invoice.Kind.INVOICE)
+        .annotate(
+            paid=sum_subquery(allocations, "invoice", "amount"),
+            credited=sum_subquery(credits, "credited_invoice", "total_amount"),
+        )
+        .values_list("pk", "paid_total", "credited_total", "paid", "credited")
+        .order_by("pk")
+    )
+    return [
+        pk
+        for pk, paid, credited, want_paid, want_credited in rows
+        if (paid, credited) != (want_paid, want_credited)
+    ]
