@@ -35,9 +35,7 @@ def with_open_amount(qs: QuerySet[Invoice], *, as_of: date | None = None) -> Que
             credited_amount=F("credited_total"),
             open_amount=money_expr(F("total_amount") - F("paid_total") - F("credited_total")),
         )
-    allocations = Allocation.objects.filter(
-        invoice=OuterRef("pk"), payment__received_on__lte=as_of
-    )
+    allocations = Allocation.objects.filter(invoice=OuterRef("pk"), payment__received_on__lte=as_of)
     credits = Invoice.objects.filter(
         credited_invoice=OuterRef("pk"),
         kind=Invoice.Kind.CREDIT_NOTE,
