@@ -134,6 +134,8 @@ class Invoice(CompanyScoped):
         indexes: ClassVar = [
             models.Index(fields=["company", "status", "due_date"], name="invoice_status_due"),
             models.Index(fields=["company", "customer", "issue_date"], name="invoice_customer"),
+            # the invoice lists' order: a page of the newest without sorting the whole ledger
+            models.Index(fields=["company", "kind", "-issue_date", "-id"], name="invoice_newest"),
         ]
 
     def __str__(self) -> str:

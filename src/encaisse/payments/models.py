@@ -51,6 +51,8 @@ class Payment(CompanyScoped):
         ]
         indexes: ClassVar = [
             models.Index(fields=["company", "customer", "received_on"], name="payment_customer"),
+            # the payment list's order: a page of the latest without sorting them all
+            models.Index(fields=["company", "-received_on", "-id"], name="payment_latest"),
         ]
 
     def __str__(self) -> str:

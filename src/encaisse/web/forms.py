@@ -160,6 +160,19 @@ def company_customers(company: Company) -> QuerySet[Customer]:
     return Customer.objects.filter(company=company).order_by("name")
 
 
+PICKER_LIMIT = 300  # above, a select of every customer costs more than the list it filters
+
+
+def customer_filter(field: forms.Field, company: Company) -> None:
+    """A list filter's customer: a select while the company has few customers, a hidden field
+    above PICKER_LIMIT (links from a customer's page still filter; the page names the customer
+    and the search box finds customers by name)."""
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = company_customers(company)
+    if Customer.objects.filter(company=company)[: PICKER_LIMIT + 1].count() > PICKER_LIMIT:
+        field.widget = forms.HiddenInput()
+
+
 class CustomerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.reference})"
@@ -426,9 +439,7 @@ class InvoiceFilterForm(StyledForm):
 
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        customer = self.fields["customer"]
-        assert isinstance(customer, forms.ModelChoiceField)
-        customer.queryset = company_customers(company)
+        customer_filter(self.fields["customer"], company)
 
 
 # ---- payments --------------------------------------------------------------------------------
@@ -530,6 +541,4 @@ class PaymentFilterForm(StyledForm):
 
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        customer = self.fields["customer"]
-        assert isinstance(customer, forms.ModelChoiceField)
-        customer.queryset = company_customers(company)
+        customer_filter(self.fields["customer"], company)
