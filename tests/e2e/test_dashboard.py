@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
+from encaisse.analytics import tasks
 from encaisse.core.dates import today
 from encaisse.core.models import Role
 from encaisse.core.tests.factories import (
@@ -21,8 +22,11 @@ from encaisse.core.tests.factories import (
     make_invoice,
     make_payment,
 )
+from encaisse.core.tests.worker import QUEUE, redis_up, tasks_sent_to
 
 pytestmark = pytest.mark.e2e
+
+BROKER = "redis://127.0.0.1:6379/13"
 
 
 def test_dashboard_charts_and_click_through_to_the_oldest_invoices(
@@ -110,3 +114,35 @@ def test_dashboard_charts_and_click_through_to_the_oldest_invoices(
         assert not any(invoice.number in row for row in listed)
     page.screenshot(path=str(artifacts / "e2e-dashboard-90.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.skipif(not redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_dashboard_before_its_first_figures_shows_them_when_the_worker_is_done(
+    live_server: LiveServer, transactional_db: None, browser: Browser, settings
+) -> None:
+    # given a deployment with a broker and a company whose figures were never computed
+    company = CompanyFactory.create(slug="moulin", legal_name="Moulin Bernard SARL")
+    user = UserFactory.create(username="paul")  # password "password"
+    MembershipFactory.create(company=company, user=user, role=Role.OWNER)
+    customer = CustomerFactory.create(company=company, name="Épicerie Roux")
+    make_invoice(
+        company=company, customer=customer, amount="500.00", issued_on=today() - timedelta(days=10)
+    )
+    with tasks_sent_to(BROKER, settings) as queue:
+        page = browser.new_context(locale="fr-FR").new_page()
+        page.set_default_timeout(15_000)
+
+        # when he logs in: the dashboard waits for the worker, and one refresh is queued
+        page.goto(f"{live_server.url}/")
+        page.fill("input[name=username]", "paul")
+        page.fill("input[name=password]", "password")
+        page.click("form[action='/login/'] button[type=submit]")
+        expect(page.locator("#figures-pending")).to_be_visible()
+        assert queue.llen(QUEUE) == 1
+
+        # when the worker has computed them, the page reloads by itself and shows them
+        tasks.refresh_figures(company.pk, "home", today().isoformat())
+        expect(page.locator("#aging-chart")).to_be_visible()
+        total = page.inner_text("#total-open").replace("\u202f", " ").replace("\xa0", " ")
+        assert total == "600,00 €"
+        page.context.close()

@@ -12,7 +12,8 @@ is computed by a registered function, stored with the ledger state and the day i
 - without a broker (the embedded default, small ledgers) the figures are recomputed at once,
   as every task runs in-process there.
 
-The first computation ever of a company's figures is always made in the request. A snapshot
+With a broker, the first computation of a company's figures is queued too (it takes as long
+as any other): `figures` raises `FiguresPendingError` and the page waits for the worker. A snapshot
 whose format no longer loads (after an upgrade) counts as missing.
 """
 
@@ -63,38 +64,48 @@ class Snapshot(Generic[T]):
     seconds: float  # how long the computation took
 
 
+class FiguresPendingError(Exception):
+    """No figures to show yet: their first computation is queued for a worker."""
+
+
 @dataclass(frozen=True, slots=True)
 class Status:
     computed_at: datetime | None
     fresh: bool
+    computing: bool  # a refresh is claimed and not yet stored
 
 
 def figures_status(company: Company, name: str, *, on: date) -> Status:
     """Whether the stored figures are current, without loading them (polled by the page)."""
     row = (
         FigureSnapshot.objects.filter(company=company, name=name)
-        .values_list("as_of", "stamp", "computed_at")
+        .values_list("as_of", "stamp", "computed_at", "refresh_requested_at")
         .first()
     )
     if row is None:
-        return Status(None, False)
-    as_of, stamp, computed_at = row
-    return Status(computed_at, as_of == on and stamp == ledger_stamp(company))
+        return Status(None, False, False)
+    as_of, stamp, computed_at, requested_at = row
+    fresh = as_of == on and stamp == ledger_stamp(company)
+    return Status(computed_at, fresh, requested_at is not None)
 
 
 def figures(company: Company, name: str, *, on: date) -> Snapshot[Any]:
     """The figures `name` of `company` as of `on`: stored, recomputed, or stale while a worker
-    recomputes them (see the module docstring)."""
+    recomputes them (see the module docstring).
+
+    Raises FiguresPendingError when there is a broker and no figures to show yet."""
     stamp = ledger_stamp(company)
     row = FigureSnapshot.objects.filter(company=company, name=name).first()
     value = _load(row) if row is not None else None
-    if row is not None and value is not None:
-        if row.as_of == on and row.stamp == stamp:
-            return Snapshot(value, row.as_of, row.computed_at, True, row.seconds)
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
-            request_refresh(row, on=on)
-            return Snapshot(value, row.as_of, row.computed_at, False, row.seconds)
-    return refresh(company, name, on=on)
+    if row is not None and value is not None and row.as_of == on and row.stamp == stamp:
+        return Snapshot(value, row.as_of, row.computed_at, True, row.seconds)
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return refresh(company, name, on=on)
+    request_refresh(row or _placeholder(company, name, on=on), on=on)
+    if value is None:
+        raise FiguresPendingError(name)
+    assert row is not None
+    return Snapshot(value, row.as_of, row.computed_at, False, row.seconds)
 
 
 def refresh(company: Company, name: str, *, on: date) -> Snapshot[Any]:
@@ -139,6 +150,13 @@ def request_refresh(row: FigureSnapshot, *, on: date) -> bool:
     args = (row.company_id, row.name, on.isoformat())
     transaction.on_commit(lambda: _send(refresh_figures, args))
     return True
+
+
+def _placeholder(company: Company, name: str, *, on: date) -> FigureSnapshot:
+    """The row a first computation is claimed on: no data, so it loads as missing."""
+    defaults = {"as_of": on, "stamp": "", "computed_at": timezone.now(), "data": b""}
+    row, _ = FigureSnapshot.objects.get_or_create(company=company, name=name, defaults=defaults)
+    return row
 
 
 def _send(task: Any, args: tuple[Any, ...]) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from encaisse.analytics import kpi, pack, reports, snapshots
 from encaisse.core.dates import parse_date, today
 from encaisse.web.access import StaffRequest, member_required
-from encaisse.web.views import figures_page
+from encaisse.web.views import figures_page, figures_pending
 
 DOWNLOADS = ("aging", "kpis", "dso", "behaviour", "concentration", "forecast", "trends", "drift")
 CONTENT_TYPES = {
@@ -64,7 +64,10 @@ def report_index(request: StaffRequest) -> HttpResponse:
         params, errors = _params(request)
         sheet = reports.sheet(request.company, params)
     else:
-        snapshot = snapshots.figures(request.company, "reports", on=today())
+        try:
+            snapshot = snapshots.figures(request.company, "reports", on=today())
+        except snapshots.FiguresPendingError:
+            return figures_pending(request, "reports", _("Receivables reports"))
         sheet, errors = snapshot.value, []
     context = {
         "params": sheet.params,

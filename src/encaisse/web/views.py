@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from encaisse.analytics import kpi
-from encaisse.analytics.snapshots import figures_status
+from encaisse.analytics.snapshots import FiguresPendingError, figures_status
 from encaisse.core.dates import today
 from encaisse.core.middleware import SESSION_KEY
 from encaisse.core.models import Membership
@@ -41,7 +41,10 @@ HEADLINE_NAMES = {
 def home(request: StaffRequest) -> HttpResponse:
     """The dashboard: where the cash is stuck and who is drifting, each figure a link."""
     on = today()
-    snapshot = home_figures(request.company, on=on)
+    try:
+        snapshot = home_figures(request.company, on=on)
+    except FiguresPendingError:
+        return figures_pending(request, "home", request.company.legal_name)
     figures = snapshot.value
     on = snapshot.as_of  # stale figures describe the day they were computed for
     invoices = reverse("web:invoice_list")
@@ -100,16 +103,23 @@ def figures_page(name: str) -> dict[str, str]:
     return {"name": name, "reload_url": reverse(FIGURE_PAGES[name])}
 
 
+def figures_pending(request: StaffRequest, name: str, heading: str) -> HttpResponse:
+    """A figures page with nothing to show yet: it polls until the worker has stored them."""
+    context = {"heading": heading, **figures_page(name)}
+    return render(request, "web/figures_pending.html", context)
+
+
 @member_required
 def figures_status_view(request: StaffRequest, name: str) -> HttpResponse:
-    """Polled by a page while it shows stale figures: says when fresh ones are ready."""
+    """Polled by a page while it shows stale figures, or none yet (`pending`): says when fresh
+    ones are ready; a pending page is reloaded as soon as the worker has stored any."""
     if name not in FIGURE_PAGES:
         raise Http404
-    context = {
-        "snapshot": figures_status(request.company, name, on=today()),
-        **figures_page(name),
-        "polled": True,
-    }
+    status = figures_status(request.company, name, on=today())
+    pending = bool(request.GET.get("pending"))
+    if pending and status.computed_at is not None and not status.computing:
+        return HttpResponse(headers={"HX-Refresh": "true"})
+    context = {"snapshot": status, **figures_page(name), "polled": True, "pending": pending}
     return render(request, "web/_figures_status.html", context)
 
 

@@ -9,7 +9,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from celery import Celery
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,16 +16,14 @@ from django.utils import timezone
 from encaisse.analytics import snapshots, tasks
 from encaisse.analytics.dashboard import HomeFigures
 from encaisse.analytics.models import FigureSnapshot
-from encaisse.celery import app
 from encaisse.core.dates import today
 from encaisse.core.models import Company, Membership
 from encaisse.core.tests.factories import CustomerFactory, make_invoice, make_payment
-from encaisse.core.tests.worker import redis_up
+from encaisse.core.tests.worker import QUEUE, redis_up, tasks_sent_to
 
 pytestmark = pytest.mark.django_db
 
 BROKER = "redis://127.0.0.1:6379/14"
-QUEUE = "celery"
 
 
 def ledger(company: Company, name: str = "Boulangerie Martin") -> None:
@@ -45,16 +42,8 @@ def with_broker(settings) -> Iterator[object]:
     """The configuration of a deployment with a broker: tasks are sent to Redis, not run."""
     if not redis_up():
         pytest.skip("no Redis on 127.0.0.1:6379")
-    import redis
-
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    # shared tasks send through the current app: one of a deployment's, with its broker
-    Celery("deployment", broker=BROKER, set_as_current=True)
-    queue = redis.Redis.from_url(BROKER)
-    queue.delete(QUEUE)
-    yield queue
-    queue.delete(QUEUE)
-    app.set_current()
+    with tasks_sent_to(BROKER, settings) as queue:
+        yield queue
 
 
 def test_figures_are_computed_once_then_read_back(
@@ -103,7 +92,7 @@ def test_with_a_broker_stale_figures_are_served_while_one_refresh_is_queued(
 ) -> None:
     # given figures computed before a payment
     ledger(company)
-    first = home(company)  # the first computation is always made in the request
+    first = snapshots.refresh(company, "home", on=today())
     customer = company.customer_set.get()
     make_payment(company=company, customer=customer, amount="200.00", received_on=today())
 
@@ -131,7 +120,7 @@ def test_a_refresh_claimed_too_long_ago_is_queued_again(
     company: Company, with_broker, django_capture_on_commit_callbacks
 ) -> None:
     ledger(company)
-    home(company)
+    snapshots.refresh(company, "home", on=today())
     customer = company.customer_set.get()
     make_payment(company=company, customer=customer, amount="1.00", received_on=today())
     lost = timezone.now() - snapshots.CLAIM_TIMEOUT - timedelta(minutes=1)
@@ -144,6 +133,47 @@ def test_a_refresh_claimed_too_long_ago_is_queued_again(
     claimed = FigureSnapshot.objects.get(company=company).refresh_requested_at
     assert claimed is not None
     assert claimed > lost
+
+
+def test_with_a_broker_the_first_computation_is_queued_too(
+    company: Company, with_broker, django_capture_on_commit_callbacks
+) -> None:
+    ledger(company)
+
+    # when the figures are asked twice before any were computed
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            with pytest.raises(snapshots.FiguresPendingError):
+                home(company)
+
+    # then one task reached Redis, claimed on a row that holds no figures yet
+    assert with_broker.llen(QUEUE) == 1
+    row = FigureSnapshot.objects.get(company=company, name="home")
+    assert row.refresh_requested_at is not None
+    assert snapshots.figures_status(company, "home", on=today()).computing
+
+    # when the worker has run, the figures are there
+    tasks.refresh_figures(company.pk, "home", today().isoformat())
+    status = snapshots.figures_status(company, "home", on=today())
+    assert status.fresh
+    assert not status.computing
+    assert home(company).value.aging.total == Decimal("1200.00")
+
+
+def test_with_a_broker_a_snapshot_that_no_longer_loads_is_queued(
+    company: Company, with_broker, django_capture_on_commit_callbacks
+) -> None:
+    ledger(company)
+    snapshots.refresh(company, "home", on=today())
+    FigureSnapshot.objects.filter(company=company).update(data=b"not a pickle")
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(snapshots.FiguresPendingError),
+    ):
+        home(company)
+
+    assert with_broker.llen(QUEUE) == 1
 
 
 def test_a_snapshot_that_no_longer_loads_is_recomputed(company: Company) -> None:
@@ -206,7 +236,7 @@ def test_stale_dashboard_polls_until_fresh_figures_are_ready(
     web: Client, company: Company, with_broker, django_capture_on_commit_callbacks
 ) -> None:
     ledger(company)
-    web.get(reverse("web:home"))
+    snapshots.refresh(company, "home", on=today())
     customer = company.customer_set.get()
     make_payment(company=company, customer=customer, amount="200.00", received_on=today())
     status_url = reverse("web:figures_status", args=["home"])
@@ -223,6 +253,37 @@ def test_stale_dashboard_polls_until_fresh_figures_are_ready(
     assert "Figures updated." in ready
     assert "hx-get" not in ready
     assert web.get(reverse("web:home")).context["figures"].aging.total == Decimal("1000.00")
+
+
+@pytest.mark.parametrize(("page", "name"), [("web:home", "home"), ("analytics:reports", "reports")])
+def test_a_page_before_its_first_figures_reloads_when_the_worker_has_them(
+    web: Client,
+    company: Company,
+    with_broker,
+    django_capture_on_commit_callbacks,
+    page: str,
+    name: str,
+) -> None:
+    ledger(company)
+    status_url = reverse("web:figures_status", args=[name])
+
+    # when the page is opened before any figures exist: it waits, polling its status
+    with django_capture_on_commit_callbacks(execute=True):
+        opened = web.get(reverse(page))
+    assert opened.status_code == 200
+    body = opened.content.decode()
+    assert 'id="figures-pending"' in body
+    assert f'hx-get="{status_url}?pending=1"' in body
+    polled = web.get(status_url, {"pending": "1"})
+    assert "HX-Refresh" not in polled.headers
+    assert 'hx-trigger="every 3s"' in polled.content.decode()
+
+    # when the worker has stored them: the poll reloads the page, which shows them
+    tasks.refresh_figures(company.pk, name, today().isoformat())
+    assert web.get(status_url, {"pending": "1"}).headers["HX-Refresh"] == "true"
+    shown = web.get(reverse(page))
+    assert shown.context["snapshot"].fresh
+    assert 'id="figures-pending"' not in shown.content.decode()
 
 
 def test_figures_status_of_an_unknown_page_is_404(web: Client) -> None:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 BIN = Path(sys.executable).parent
 
@@ -65,3 +66,29 @@ def celery_worker(tmp_path: Path, broker: str) -> Iterator[subprocess.Popen[byte
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+@contextmanager
+def tasks_sent_to(broker: str, settings: Any) -> Iterator[Any]:
+    """A deployment with a broker, inside this process: tasks are sent to `broker` (a Redis
+    URL), not run; yields a client on it. `settings` is pytest-django's fixture."""
+    import redis
+    from celery import Celery
+
+    from encaisse.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # shared tasks send through the current app (the default one in other threads, such as a
+    # live server's): one of a deployment's, with its broker
+    Celery("deployment", broker=broker, set_as_current=True).set_default()
+    client = redis.Redis.from_url(broker)
+    client.delete(QUEUE)
+    try:
+        yield client
+    finally:
+        client.delete(QUEUE)
+        app.set_current()
+        app.set_default()
+
+
+QUEUE = "celery"  # Celery's default queue: a Redis list of that name
