@@ -38,7 +38,7 @@ from encaisse.core.db import ZERO_VALUE, money_expr, quantized
 from encaisse.core.models import AuditEvent, Company
 from encaisse.core.money import ZERO, quantize
 from encaisse.customers.models import Customer
-from encaisse.invoicing.models import Invoice
+from encaisse.invoicing.models import Invoice, stored_open_amount
 from encaisse.payments.models import Allocation, Payment
 
 EPOCH = date(1, 1, 1)
@@ -88,9 +88,13 @@ def _stored_settlement_holds(company: Company, on: date) -> bool:
 
 
 def _open_invoices(company: Company, on: date) -> QuerySet[Invoice]:
-    """The issued invoices open at `on` by their stored settlement (see above)."""
-    settled = F("paid_total") + F("credited_total")
-    return _issued_invoices(company).filter(issue_date__lte=on, total_amount__gt=settled)
+    """The issued invoices open at `on` by their stored settlement (see above), through the
+    partial index of open invoices."""
+    return (
+        _issued_invoices(company)
+        .alias(stored_open=stored_open_amount())
+        .filter(stored_open__gt=0, issue_date__lte=on)
+    )
 
 
 def _bucket(due: str, on: date, bounds: Sequence[int]) -> Case:
@@ -111,12 +115,11 @@ def _open_by(
     field prefix ("" for the invoice itself) giving an expression."""
     result: dict[tuple[int, Any], Decimal] = defaultdict(lambda: ZERO)
     if _stored_settlement_holds(company, on):
-        open_amount = F("total_amount") - F("paid_total") - F("credited_total")
         rows = (
             _open_invoices(company, on)
             .annotate(**{group_name: group("")})
             .values_list("customer_id", group_name)
-            .annotate(s=money_expr(Sum(open_amount)))
+            .annotate(s=money_expr(Sum(stored_open_amount())))
             .order_by()
         )
         for customer_id, key, total in rows:

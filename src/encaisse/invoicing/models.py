@@ -12,10 +12,19 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Func
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
+from encaisse.core.db import money_expr
 from encaisse.core.models import CompanyScoped
 from encaisse.customers.models import Customer, PaymentTerms
+
+
+def stored_open_amount() -> Func:
+    """Today's open amount from the settlement stored on the invoice (ADR 4): what the lists
+    filter on, and what the partial index `invoice_open` is defined by."""
+    return money_expr(F("total_amount") - F("paid_total") - F("credited_total"))
 
 
 class Invoice(CompanyScoped):
@@ -136,6 +145,13 @@ class Invoice(CompanyScoped):
             models.Index(fields=["company", "customer", "issue_date"], name="invoice_customer"),
             # the invoice lists' order: a page of the newest without sorting the whole ledger
             models.Index(fields=["company", "kind", "-issue_date", "-id"], name="invoice_newest"),
+            # the open invoices, a tenth of a ledger: counted, aged and listed without a scan
+            models.Index(
+                fields=["company", "due_date"],
+                name="invoice_open",
+                condition=models.Q(kind="invoice", status="issued")
+                & models.Q(GreaterThan(stored_open_amount(), 0)),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 
 from encaisse.core.db import MONEY, ZERO_VALUE, money_expr
 from encaisse.core.models import Company
-from encaisse.invoicing.models import Invoice
+from encaisse.invoicing.models import Invoice, stored_open_amount
 from encaisse.payments.models import Allocation
 
 
@@ -33,7 +33,7 @@ def with_open_amount(qs: QuerySet[Invoice], *, as_of: date | None = None) -> Que
         return qs.annotate(  # type: ignore[no-redef]
             paid_amount=F("paid_total"),
             credited_amount=F("credited_total"),
-            open_amount=money_expr(F("total_amount") - F("paid_total") - F("credited_total")),
+            open_amount=stored_open_amount(),
         )
     allocations = Allocation.objects.filter(invoice=OuterRef("pk"), payment__received_on__lte=as_of)
     credits = Invoice.objects.filter(

@@ -8,9 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from encaisse.analytics import selectors as analytics_selectors
+from encaisse.core.dates import today
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
 from encaisse.core.tests.factories import CompanyFactory, CustomerFactory, make_invoice
@@ -18,7 +21,7 @@ from encaisse.invoicing.demo.plan import DemoConfig, DemoPlan
 from encaisse.invoicing.demo.writer import demo_write
 from encaisse.invoicing.importer.service import invoice_import
 from encaisse.invoicing.models import Invoice
-from encaisse.invoicing.selectors import with_open_amount
+from encaisse.invoicing.selectors import invoice_list, with_open_amount
 from encaisse.invoicing.services import credit_lines_for_amount, invoice_credit
 from encaisse.invoicing.settlement import settlement_mismatches, settlement_refresh
 from encaisse.ledger.services import fec_import
@@ -163,3 +166,22 @@ def test_a_stale_stored_settlement_is_found_and_refreshed(company: Company) -> N
     assert settlement_refresh(company) == 1
     assert settlement_mismatches(company) == []
     assert open_amounts(company) == {invoice.number: D("70.00")}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+@pytest.mark.parametrize(
+    "query",
+    [
+        lambda c: invoice_list(c, status="open"),
+        lambda c: invoice_list(c, overdue_on=today()),
+        lambda c: analytics_selectors._open_invoices(c, today()),
+    ],
+    ids=["open list", "overdue list", "analytics open items"],
+)
+def test_queries_on_open_invoices_match_the_partial_index(company: Company, query) -> None:
+    # the index holds only rows its predicate proves: a filter written otherwise cannot use it
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = query(company).order_by("due_date").explain()
+
+    assert "invoice_open" in plan
