@@ -3,6 +3,7 @@ credit, match another by hand (a partial payment), and find the first invoice pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from encaisse.invoicing.selectors import with_open_amount
 from encaisse.payments.models import BankLine, CustomerBankAccount
 
 pytestmark = pytest.mark.e2e
+
+LogIn = Callable[..., None]
 
 STATEMENT = """<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
@@ -53,9 +56,13 @@ def text(page: Page, selector: str) -> str:
 
 
 def test_import_accept_match_by_hand_then_invoice_paid(
-    live_server: LiveServer, transactional_db: None, browser: Browser, artifacts: Path,
+    live_server: LiveServer,
+    transactional_db: None,
+    browser: Browser,
+    log_in: LogIn,
+    artifacts: Path,
     tmp_path: Path,
-) -> None:  # fmt: skip
+) -> None:
     # given two open invoices and a statement paying them without quoting their numbers
     company = CompanyFactory.create(slug="fournil", legal_name="Fournil Durand SAS")
     user = UserFactory.create(username="claire")
@@ -74,10 +81,7 @@ def test_import_accept_match_by_hand_then_invoice_paid(
     context = browser.new_context(locale="fr-FR", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "claire")
-    page.fill("input[name=password]", "password")
-    page.click("form[action='/login/'] button[type=submit]")
+    log_in(page, "claire")
 
     # when she opens the bank screen from the menu and imports the statement
     page.click("nav a[href='/bank/']")

@@ -4,6 +4,7 @@ exactly the invoices more than 90 days past due."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,11 +27,17 @@ from encaisse.core.tests.worker import QUEUE, redis_up, tasks_sent_to
 
 pytestmark = pytest.mark.e2e
 
+LogIn = Callable[..., None]
+
 BROKER = "redis://127.0.0.1:6379/13"
 
 
 def test_dashboard_charts_and_click_through_to_the_oldest_invoices(
-    live_server: LiveServer, transactional_db: None, browser: Browser, artifacts: Path
+    live_server: LiveServer,
+    transactional_db: None,
+    browser: Browser,
+    log_in: LogIn,
+    artifacts: Path,
 ) -> None:
     # given a company whose customers owe invoices of every age (30 days net)
     company = CompanyFactory.create(slug="fournil", legal_name="Fournil Durand SAS")
@@ -69,10 +76,7 @@ def test_dashboard_charts_and_click_through_to_the_oldest_invoices(
     page.set_default_timeout(15_000)
 
     # when she logs in and lands on the dashboard
-    page.goto(f"{live_server.url}/")
-    page.fill("input[name=username]", "claire")
-    page.fill("input[name=password]", "password")
-    page.click("form[action='/login/'] button[type=submit]")
+    log_in(page, "claire", "/")
     expect(page.locator("#aging-chart")).to_be_visible()
 
     # then the three charts are drawn by Chart.js with the server's figures
@@ -118,7 +122,7 @@ def test_dashboard_charts_and_click_through_to_the_oldest_invoices(
 
 @pytest.mark.skipif(not redis_up(), reason="no Redis on 127.0.0.1:6379")
 def test_dashboard_before_its_first_figures_shows_them_when_the_worker_is_done(
-    live_server: LiveServer, transactional_db: None, browser: Browser, settings
+    live_server: LiveServer, transactional_db: None, browser: Browser, log_in: LogIn, settings
 ) -> None:
     # given a deployment with a broker and a company whose figures were never computed
     company = CompanyFactory.create(slug="moulin", legal_name="Moulin Bernard SARL")
@@ -133,10 +137,7 @@ def test_dashboard_before_its_first_figures_shows_them_when_the_worker_is_done(
         page.set_default_timeout(15_000)
 
         # when he logs in: the dashboard waits for the worker, and one refresh is queued
-        page.goto(f"{live_server.url}/")
-        page.fill("input[name=username]", "paul")
-        page.fill("input[name=password]", "password")
-        page.click("form[action='/login/'] button[type=submit]")
+        log_in(page, "paul", "/")
         expect(page.locator("#figures-pending")).to_be_visible()
         assert queue.llen(QUEUE) == 1
 

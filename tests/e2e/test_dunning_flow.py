@@ -4,6 +4,7 @@ the customer about the older invoice, log the promise, and find both on the cust
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -26,13 +27,19 @@ from encaisse.dunning.services import dunning_run
 
 pytestmark = pytest.mark.e2e
 
+LogIn = Callable[..., None]
+
 
 def text(page: Page, selector: str) -> str:
     return page.inner_text(selector).replace("\u202f", " ").replace("\xa0", " ").strip()
 
 
 def test_approve_call_promise_then_customer_page(
-    live_server: LiveServer, transactional_db: None, browser: Browser, artifacts: Path
+    live_server: LiveServer,
+    transactional_db: None,
+    browser: Browser,
+    log_in: LogIn,
+    artifacts: Path,
 ) -> None:
     # given a customer with an invoice due 15 May 2025 and one due 31 March 2025,
     # and the run of Monday 16 June 2025: a formal notice (J+30) and a call (J+45)
@@ -50,10 +57,7 @@ def test_approve_call_promise_then_customer_page(
     context = browser.new_context(locale="fr-FR", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "claire")
-    page.fill("input[name=password]", "password")
-    page.click("form[action='/login/'] button[type=submit]")
+    log_in(page, "claire")
 
     # when she opens the worklist from the menu
     page.click("nav a[href='/dunning/worklist/']")

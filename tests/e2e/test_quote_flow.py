@@ -4,6 +4,7 @@ invoice, the invoice issued, and its PDF/A-3 with Factur-X downloaded from the i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,9 +20,15 @@ from encaisse.invoicing.models import Invoice, IssuedDocument, Quote
 
 pytestmark = pytest.mark.e2e
 
+LogIn = Callable[..., None]
+
 
 def test_quote_to_invoice_to_pdf(
-    live_server: LiveServer, transactional_db: None, browser: Browser, artifacts: Path
+    live_server: LiveServer,
+    transactional_db: None,
+    browser: Browser,
+    log_in: LogIn,
+    artifacts: Path,
 ) -> None:
     # given a company, its credit manager and a customer
     company = CompanyFactory.create(
@@ -48,10 +55,7 @@ def test_quote_to_invoice_to_pdf(
     )
     page = context.new_page()
     page.set_default_timeout(20_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "claire")
-    page.fill("input[name=password]", "password")
-    page.click("form[action='/login/'] button[type=submit]")
+    log_in(page, "claire")
 
     # when she creates and issues a quote from the Quotes menu
     page.click("nav a[href='/documents/quotes/']")
