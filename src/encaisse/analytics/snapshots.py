@@ -13,8 +13,8 @@ is computed by a registered function, stored with the ledger state and the day i
   as every task runs in-process there.
 
 With a broker, the first computation of a company's figures is queued too (it takes as long
-as any other): `figures` raises `FiguresPendingError` and the page waits for the worker. A snapshot
-whose format no longer loads (after an upgrade) counts as missing.
+as any other): `figures` raises `FiguresPendingError` and the page waits for the worker. A
+snapshot whose format no longer loads (after an upgrade) counts as missing.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 BIN = Path(sys.executable).parent
+QUEUE = "celery"  # Celery's default queue: a Redis list of that name
 
 
 def redis_up() -> bool:
@@ -89,6 +90,3 @@ def tasks_sent_to(broker: str, settings: Any) -> Iterator[Any]:
         client.delete(QUEUE)
         app.set_current()
         app.set_default()
-
-
-QUEUE = "celery"  # Celery's default queue: a Redis list of that name
