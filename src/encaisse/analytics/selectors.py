@@ -24,6 +24,7 @@ from django.db.models import (
     Count,
     DateField,
     F,
+    Func,
     Max,
     Q,
     QuerySet,
@@ -113,33 +114,26 @@ def _open_by(
 ) -> dict[tuple[int, Any], Decimal]:
     """Σ open amount at `on` by (customer, `group`), `group` a function of the invoice's
     field prefix ("" for the invoice itself) giving an expression."""
-    result: dict[tuple[int, Any], Decimal] = defaultdict(lambda: ZERO)
+    sources: list[tuple[QuerySet[Any], str, str | Func, int]]
     if _stored_settlement_holds(company, on):
-        rows = (
-            _open_invoices(company, on)
-            .annotate(**{group_name: group("")})
-            .values_list("customer_id", group_name)
-            .annotate(s=money_expr(Sum(stored_open_amount())))
-            .order_by()
-        )
-        for customer_id, key, total in rows:
-            result[(customer_id, key)] += quantized(total)
-        return result
-    sources: list[tuple[QuerySet[Any], str, str, int]] = [
-        (_issued_invoices(company).filter(issue_date__lte=on), "", "total_amount", 1),
-        (
-            _allocations_until(company, on).filter(invoice__issue_date__lte=on),
-            "invoice__",
-            "amount",
-            -1,
-        ),
-        (
-            _credits(company).filter(issue_date__lte=on, credited_invoice__issue_date__lte=on),
-            "credited_invoice__",
-            "total_amount",
-            -1,
-        ),
-    ]
+        sources = [(_open_invoices(company, on), "", stored_open_amount(), 1)]
+    else:
+        sources = [
+            (_issued_invoices(company).filter(issue_date__lte=on), "", "total_amount", 1),
+            (
+                _allocations_until(company, on).filter(invoice__issue_date__lte=on),
+                "invoice__",
+                "amount",
+                -1,
+            ),
+            (
+                _credits(company).filter(issue_date__lte=on, credited_invoice__issue_date__lte=on),
+                "credited_invoice__",
+                "total_amount",
+                -1,
+            ),
+        ]
+    result: dict[tuple[int, Any], Decimal] = defaultdict(lambda: ZERO)
     for qs, prefix, field, sign in sources:
         rows = (
             qs.annotate(**{group_name: group(prefix)})
@@ -373,15 +367,12 @@ def open_items(company: Company, *, on: date) -> list[kpi.OpenItem]:
     One grouped query keeps the invoices whose payments up to `on` leave something to pay
     (a join and GROUP BY, no query per invoice); linked credit notes, few, come apart."""
     if _stored_settlement_holds(company, on):
-        stored = _open_invoices(company, on).values_list(
-            "customer_id", "due_date", "total_amount", "paid_total", "credited_total"
+        stored = (
+            _open_invoices(company, on)
+            .annotate(stored=stored_open_amount())
+            .values_list("customer_id", "due_date", "stored")
         )
-        items = []
-        for cid, due, total, paid, credit in stored:
-            open_amount = quantize(total - paid - credit)
-            if open_amount > 0:
-                items.append(kpi.OpenItem(cid, _as_date(due), open_amount))
-        return items
+        return [kpi.OpenItem(cid, _as_date(due), amount) for cid, due, amount in stored]
     credited: dict[int, Decimal] = {
         invoice_id: quantized(total)
         for invoice_id, total in _credits(company)

@@ -12,54 +12,50 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, QuerySet
+from django.db.models import Func, OuterRef
 
 from encaisse.core.models import Company
 from encaisse.invoicing.models import Invoice
 
 
-def _sources() -> tuple[QuerySet, QuerySet]:
+def _settled_sums() -> dict[str, Func]:
+    """`paid_total` and `credited_total` as their allocations and issued credit notes give them,
+    as correlated subqueries on the invoice."""
+    from encaisse.invoicing.selectors import sum_subquery
     from encaisse.payments.models import Allocation
 
-    allocations = Allocation.objects.filter(invoice=OuterRef("pk"))
     credits = Invoice.objects.filter(
         credited_invoice=OuterRef("pk"),
         kind=Invoice.Kind.CREDIT_NOTE,
         status=Invoice.Status.ISSUED,
     )
-    return allocations, credits
+    return {
+        "paid_total": sum_subquery(
+            Allocation.objects.filter(invoice=OuterRef("pk")), "invoice", "amount"
+        ),
+        "credited_total": sum_subquery(credits, "credited_invoice", "total_amount"),
+    }
 
 
 def settlement_refresh(company: Company, invoice_ids: Iterable[int] | None = None) -> int:
     """Recompute the stored settlement of the given invoices (all the company's when None) in
     one UPDATE; returns how many rows it wrote."""
-    from encaisse.invoicing.selectors import sum_subquery
-
-    allocations, credits = _sources()
     qs = Invoice.objects.filter(company=company, kind=Invoice.Kind.INVOICE)
     if invoice_ids is not None:
         ids = sorted(set(invoice_ids))
         if not ids:
             return 0
         qs = qs.filter(pk__in=ids)
-    return qs.update(
-        paid_total=sum_subquery(allocations, "invoice", "amount"),
-        credited_total=sum_subquery(credits, "credited_invoice", "total_amount"),
-    )
+    return qs.update(**_settled_sums())
 
 
 def settlement_mismatches(company: Company) -> list[int]:
     """Invoices whose stored settlement differs from their allocations and credit notes."""
-    from encaisse.invoicing.selectors import sum_subquery
-
-    allocations, credits = _sources()
+    want = {f"want_{name}": expression for name, expression in _settled_sums().items()}
     rows = (
         Invoice.objects.filter(company=company, kind=Invoice.Kind.INVOICE)
-        .annotate(
-            paid=sum_subquery(allocations, "invoice", "amount"),
-            credited=sum_subquery(credits, "credited_invoice", "total_amount"),
-        )
-        .values_list("pk", "paid_total", "credited_total", "paid", "credited")
+        .annotate(**want)
+        .values_list("pk", "paid_total", "credited_total", *want)
         .order_by("pk")
     )
     return [

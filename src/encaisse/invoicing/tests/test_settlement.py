@@ -154,18 +154,30 @@ def test_imports_write_the_settlement_of_what_they_create(company: Company) -> N
     assert settlement_mismatches(company) == []
 
 
-def test_a_stale_stored_settlement_is_found_and_refreshed(company: Company) -> None:
+@pytest.mark.parametrize("field", ["paid_total", "credited_total"])
+def test_a_stale_stored_settlement_is_found_and_refreshed(company: Company, field: str) -> None:
+    # given an invoice of 120.00 TTC, 50.00 paid and 24.00 credited
     customer = CustomerFactory.create(company=company)
     invoice = make_invoice(company=company, customer=customer, amount="100.00", issued_on=DAY)
     payment_record(
         company=company, customer=customer, amount=D("50.00"), received_on=DAY, actor=None
     )
-    Invoice.objects.filter(pk=invoice.pk).update(paid_total=D("0.00"))
+    invoice_credit(
+        company=company,
+        invoice_id=invoice.pk,
+        actor=None,
+        on=DAY,
+        lines=credit_lines_for_amount(invoice, D("24.00")),
+    )
 
+    # when one stored sum goes stale (a writer that forgot the refresh)
+    Invoice.objects.filter(pk=invoice.pk).update(**{field: D("0.00")})
+
+    # then the check finds it, and a refresh of the company mends it
     assert settlement_mismatches(company) == [invoice.pk]
     assert settlement_refresh(company) == 1
     assert settlement_mismatches(company) == []
-    assert open_amounts(company) == {invoice.number: D("70.00")}
+    assert open_amounts(company) == {invoice.number: D("46.00")}
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
