@@ -68,7 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "encaisse.web.context_processors.company",
+                "encaisse.web.shell.context_processors.company",
             ],
         },
     },

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class AnalyticsConfig(AppConfig):
@@ -10,6 +9,3 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         # the figures' computations register themselves (web, workers and commands alike)
         from encaisse.analytics import dashboard, reports  # noqa: F401
-        from encaisse.web import extensions
-
-        extensions.register_nav("analytics:reports", _("Reports"), order=80, section="reports")

@@ -6,8 +6,3 @@ class PaymentsConfig(AppConfig):
     name = "encaisse.payments"
     label = "payments"
     verbose_name = _("Payments")
-
-    def ready(self) -> None:
-        from encaisse.web import extensions
-
-        extensions.register_nav("payments:bank", _("Bank"), order=35)

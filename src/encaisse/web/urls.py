@@ -1,13 +1,15 @@
+"""Routes of the `web` namespace (home, customers, invoices, payments, settings); the other
+areas keep their own namespaces (`dunning:`, `payments:` for the bank...), included from
+`encaisse.urls`."""
+
 from django.urls import path
 
-from encaisse.web import (
-    views,
-    views_customers,
-    views_import,
-    views_invoices,
-    views_payments,
-    views_terms,
-)
+from encaisse.web.customers import views as views_customers
+from encaisse.web.home import views
+from encaisse.web.invoices import imports as views_import
+from encaisse.web.invoices import views as views_invoices
+from encaisse.web.payments import views as views_payments
+from encaisse.web.settings import views as views_terms
 
 app_name = "web"
 urlpatterns = [

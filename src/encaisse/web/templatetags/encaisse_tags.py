@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from encaisse.core.money import format_eur, quantize
 from encaisse.invoicing.models import Invoice
-from encaisse.web.forms import display_decimal
+from encaisse.web.shell.forms import display_decimal
 
 register = template.Library()
 
@@ -130,10 +130,10 @@ def _blank(value: Any) -> Any:
 
 @register.simple_tag(takes_context=True)
 def panels(context: template.Context, slot: str, obj: Any) -> SafeString:
-    """The panels other apps registered for this page (see encaisse.web.extensions)."""
+    """The panels other apps registered for this page (see encaisse.web.shell.extensions)."""
     from django.utils.safestring import mark_safe
 
-    from encaisse.web.extensions import render_panels
+    from encaisse.web.shell.extensions import render_panels
 
     request = context.get("request")
     if request is None:
@@ -143,6 +143,6 @@ def panels(context: template.Context, slot: str, obj: Any) -> SafeString:
 
 @register.simple_tag
 def extra_nav() -> list[Any]:
-    from encaisse.web.extensions import nav_items
+    from encaisse.web.shell.extensions import nav_items
 
     return nav_items()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from encaisse.core.models import Company
 from encaisse.core.tests.factories import CustomerFactory
 from encaisse.customers.models import Customer
-from encaisse.web import extensions
+from encaisse.web.shell import extensions
 
 
 @pytest.fixture

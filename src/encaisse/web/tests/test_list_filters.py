@@ -13,7 +13,7 @@ from encaisse.core.dates import today
 from encaisse.core.models import Company
 from encaisse.core.tests.factories import CustomerFactory, make_invoice, make_payment
 from encaisse.customers.models import Customer
-from encaisse.web.forms import PICKER_LIMIT
+from encaisse.web.shell.forms import PICKER_LIMIT
 
 pytestmark = pytest.mark.django_db
 

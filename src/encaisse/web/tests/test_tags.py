@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from encaisse.web.forms import parse_decimal
+from encaisse.web.shell.forms import parse_decimal
 from encaisse.web.templatetags.encaisse_tags import (
     changes,
     day,
