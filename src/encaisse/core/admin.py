@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from encaisse.core.models import AuditEvent, Company, Membership, Sequence
+from encaisse.core.models import AuditEvent, Company, EcbRate, Membership, Sequence
 
 
 @admin.register(Company)
@@ -24,3 +24,8 @@ class SequenceAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("created_at", "company", "kind", "subject_type", "subject_id", "actor")
     list_filter = ("kind",)
+
+
+@admin.register(EcbRate)
+class EcbRateAdmin(admin.ModelAdmin):
+    list_display = ("effective", "rate")

@@ -189,3 +189,20 @@ class AuditEvent(CompanyScoped):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.subject_id}"
+
+
+class EcbRate(models.Model):
+    """ECB main refinancing rate from a value date on; shared by every company (public data).
+
+    Invoices print the legal penalty rate from it and dunning claims penalties with it: it sits
+    below both."""
+
+    effective = models.DateField(_("from"), unique=True)
+    rate = models.DecimalField(_("rate"), max_digits=6, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("ECB refinancing rate")
+        ordering: ClassVar = ["effective"]
+
+    def __str__(self) -> str:
+        return f"{self.effective}: {self.rate}"

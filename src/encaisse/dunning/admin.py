@@ -4,7 +4,6 @@ from django.contrib import admin
 
 from encaisse.customers.admin import ReadOnlyAdmin
 from encaisse.dunning.models import (
-    EcbRate,
     PenaltyDecision,
     Policy,
     PolicyAssignment,
@@ -47,11 +46,6 @@ class ReminderAdmin(ReadOnlyAdmin):
 @admin.register(PenaltyDecision)
 class PenaltyDecisionAdmin(ReadOnlyAdmin):
     list_display = ("invoice", "company", "kind", "penalty_amount", "indemnity_amount")
-
-
-@admin.register(EcbRate)
-class EcbRateAdmin(admin.ModelAdmin):
-    list_display = ("effective", "rate")
 
 
 @admin.register(PolicyAssignment)

@@ -210,20 +210,6 @@ class ReminderInvoice(CompanyScoped):
         return f"{self.invoice_id} @ {self.step_id}"
 
 
-class EcbRate(models.Model):
-    """ECB main refinancing rate from a value date on; shared by every company (public data)."""
-
-    effective = models.DateField(_("from"), unique=True)
-    rate = models.DecimalField(_("rate"), max_digits=6, decimal_places=4)
-
-    class Meta:
-        verbose_name = _("ECB refinancing rate")
-        ordering: ClassVar = ["effective"]
-
-    def __str__(self) -> str:
-        return f"{self.effective}: {self.rate}"
-
-
 class PenaltyDecision(CompanyScoped):
     """What the company does with an invoice's penalties and indemnity: a claim apart."""
 

@@ -4,7 +4,7 @@ from django.apps import apps
 from django.db import models
 
 # Company itself, and reference data shared by all companies (ECB rates are public facts).
-ALLOWED_WITHOUT_COMPANY = {"core.Company", "dunning.EcbRate"}
+ALLOWED_WITHOUT_COMPANY = {"core.Company", "core.EcbRate"}
 OUR_APPS = (
     "core",
     "customers",

@@ -1,11 +1,9 @@
 """Dunning use cases: the run (runs), delivery (delivery), people in the loop (worklist),
-penalty claims and rates (claims), policies (policies), wording (rendering)."""
+penalty claims (claims), policies (policies), wording (rendering)."""
 
 from encaisse.dunning.services.claims import (
     invoice_claim,
     penalty_decide,
-    rate_history,
-    rates_update,
 )
 from encaisse.dunning.services.delivery import (
     DeliveryResult,
@@ -31,8 +29,6 @@ __all__ = [
     "penalty_decide",
     "policy_book",
     "policy_default_ensure",
-    "rate_history",
-    "rates_update",
     "reminder_approve",
     "reminder_call_outcome",
     "reminder_cancel_stale",

@@ -2,76 +2,26 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from encaisse.core import penalties
 from encaisse.core.actors import Actor, actor_user
 from encaisse.core.audit import audit_record
-from encaisse.core.dates import parse_date
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
 from encaisse.core.money import ZERO
+from encaisse.core.rates import rate_history
 from encaisse.customers.models import Customer
-from encaisse.dunning import penalties
-from encaisse.dunning.models import EcbRate, PenaltyDecision
+from encaisse.dunning.models import PenaltyDecision
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import with_open_amount
 from encaisse.invoicing.services import LineData, invoice_draft_create, invoice_issue
 from encaisse.payments.models import Allocation
-
-
-def rate_history() -> tuple[penalties.RateChange, ...]:
-    rows = [penalties.RateChange(r.effective, r.rate) for r in EcbRate.objects.all()]
-    return tuple(rows) or penalties.ECB_MRO_HISTORY
-
-
-@dataclass(frozen=True, slots=True)
-class RatesUpdate:
-    added: int
-    changed: int
-
-
-@transaction.atomic
-def rates_update(*, path: Path) -> RatesUpdate:
-    """Load a CSV of `date,rate` (rate in percent, e.g. 2.15); all rows or none."""
-    rows: list[tuple[date, Decimal]] = []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for number, record in enumerate(csv.reader(handle), start=1):
-            if not record or not "".join(record).strip():
-                continue
-            if number == 1 and not record[0].strip()[:1].isdigit():
-                continue  # header
-            if len(record) < 2:
-                raise ValueError(f"{path.name}: line {number}: expected date,rate")
-            try:
-                day = parse_date(record[0])
-            except ValueError as exc:
-                raise ValueError(f"{path.name}: line {number}: date: {exc}") from exc
-            try:
-                percent = Decimal(record[1].strip().replace(",", ".").rstrip("%").strip())
-            except InvalidOperation as exc:
-                raise ValueError(f"{path.name}: line {number}: rate: {record[1]!r}") from exc
-            if not Decimal(-5) <= percent <= Decimal(30):
-                raise ValueError(f"{path.name}: line {number}: rate: {percent} out of range")
-            rows.append((day, (percent / 100).quantize(Decimal("0.0001"))))
-    added = changed = 0
-    for day, rate in rows:
-        existing = EcbRate.objects.filter(effective=day).first()
-        if existing is None:
-            EcbRate.objects.create(effective=day, rate=rate)
-            added += 1
-        elif existing.rate != rate:
-            existing.rate = rate
-            existing.save(update_fields=["rate"])
-            changed += 1
-    return RatesUpdate(added, changed)
 
 
 def is_professional(customer: Customer) -> bool:
@@ -92,39 +42,6 @@ class InvoiceClaim:
         return self.penalty + self.indemnity
 
 
-def invoice_claim_compute(
-    *,
-    invoice: Invoice,
-    on: date,
-    payments: Iterable[tuple[date, Decimal]],
-    credited: Decimal,
-    company: Company,
-    history: Sequence[penalties.RateChange],
-) -> tuple[tuple[penalties.Segment, ...], Decimal, Decimal]:
-    """Penalty segments, penalty and indemnity of an invoice until paid (or until `on`)."""
-    assert invoice.due_date is not None
-    principal = invoice.total_amount - credited
-    received = sorted((d, a) for d, a in payments if d <= on)
-    paid = sum((a for _d, a in received), ZERO)
-    until = received[-1][0] if received and paid >= principal else on
-    segments = penalties.penalty_segments(
-        principal,
-        due_date=invoice.due_date,
-        paid_on=until,
-        payments=[p for p in received if p[0] < until],
-        history=history,
-        contractual_rate=company.penalty_rate,
-    )
-    penalty = sum((s.amount for s in segments), ZERO)
-    indemnity = penalties.recovery_indemnity(
-        due_date=invoice.due_date,
-        paid_on=until,
-        professional=is_professional(invoice.customer),
-        amount=company.recovery_indemnity,
-    )
-    return tuple(segments), penalty, indemnity
-
-
 def invoice_claim(*, company: Company, invoice_id: int, on: date) -> InvoiceClaim:
     invoice = with_open_amount(
         Invoice.objects.filter(company=company, kind=Invoice.Kind.INVOICE).select_related(
@@ -139,15 +56,17 @@ def invoice_claim(*, company: Company, invoice_id: int, on: date) -> InvoiceClai
     decision = PenaltyDecision.objects.filter(company=company, invoice_id=invoice_id).first()
     if invoice.status != Invoice.Status.ISSUED or invoice.due_date is None:
         return InvoiceClaim((), ZERO, ZERO, decision)
-    segments, penalty, indemnity = invoice_claim_compute(
-        invoice=invoice,
+    claim = penalties.claim_compute(
+        invoice.total_amount - invoice.credited_amount,
+        due_date=invoice.due_date,
         on=on,
         payments=payments,
-        credited=invoice.credited_amount,
-        company=company,
         history=rate_history(),
+        contractual_rate=company.penalty_rate,
+        professional=is_professional(invoice.customer),
+        indemnity_amount=company.recovery_indemnity,
     )
-    return InvoiceClaim(segments, penalty, indemnity, decision)
+    return InvoiceClaim(claim.segments, claim.penalty, claim.indemnity, decision)
 
 
 @transaction.atomic

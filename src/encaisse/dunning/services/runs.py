@@ -22,12 +22,14 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from encaisse.collection.models import Promise
+from encaisse.core import penalties
 from encaisse.core.models import AuditEvent, Company
 from encaisse.core.money import ZERO
+from encaisse.core.rates import rate_history
 from encaisse.customers.models import Contact, Customer
-from encaisse.dunning import penalties, rules
+from encaisse.dunning import rules
 from encaisse.dunning.models import Channel, Reminder, ReminderInvoice, Step
-from encaisse.dunning.services.claims import is_professional, rate_history
+from encaisse.dunning.services.claims import is_professional
 from encaisse.dunning.services.delivery import reminder_cancel_stale
 from encaisse.dunning.services.policies import PolicyBook, policy_book
 from encaisse.dunning.services.rendering import (
@@ -318,23 +320,21 @@ def _write(
         for invoice_id in batch.invoice_ids:
             row = by_id[invoice_id]
             penalty = ZERO
-            if step.adds_penalties:
-                principal = row["total_amount"] - row["credited_amount"]
-                penalty = penalties.late_penalty(
-                    principal,
+            if step.adds_penalties or step.adds_indemnity:
+                claim = penalties.claim_compute(
+                    row["total_amount"] - row["credited_amount"],
                     due_date=row["due_date"],
-                    paid_on=on,
-                    payments=[p for p in payments.get(invoice_id, []) if p[0] < on],
+                    on=on,
+                    payments=payments.get(invoice_id, []),
                     history=history,
                     contractual_rate=company.penalty_rate,
-                )
-            if step.adds_indemnity:
-                indemnity += penalties.recovery_indemnity(
-                    due_date=row["due_date"],
-                    paid_on=on,
                     professional=professional.get(batch.customer_id, True),
-                    amount=company.recovery_indemnity,
+                    indemnity_amount=company.recovery_indemnity,
                 )
+                if step.adds_penalties:
+                    penalty = claim.penalty
+                if step.adds_indemnity:
+                    indemnity += claim.indemnity
             invoices.append(
                 InvoiceLine(
                     number=row["number"],

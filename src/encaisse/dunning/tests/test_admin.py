@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
     [
         "/admin/dunning/reminder/",
         "/admin/dunning/policy/",
-        "/admin/dunning/ecbrate/",
+        "/admin/core/ecbrate/",
         "/admin/dunning/penaltydecision/",
         "/admin/collection/promise/",
         "/admin/dunning/policyassignment/",

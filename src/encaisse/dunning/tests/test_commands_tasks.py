@@ -12,9 +12,9 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from encaisse.core.models import Company
+from encaisse.core.models import Company, EcbRate
 from encaisse.customers.models import Customer
-from encaisse.dunning.models import EcbRate, Reminder
+from encaisse.dunning.models import Reminder
 from encaisse.dunning.tasks import dunning_daily_run
 from encaisse.dunning.tests.conftest import invoice_for
 

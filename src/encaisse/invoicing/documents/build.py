@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 from encaisse.core.models import Company
+from encaisse.core.penalties import default_rate
+from encaisse.core.rates import rate_history
 from encaisse.customers.models import Customer, PaymentTerms
 from encaisse.invoicing import calc
 from encaisse.invoicing.documents.data import DocumentData, Line, Party, VatLine
@@ -95,10 +97,6 @@ def penalty_rate_printed(company: Company, on: date) -> Decimal:
     """
     if company.penalty_rate is not None:
         return company.penalty_rate
-    # Imported here: dunning depends on invoicing, not the other way round at import time.
-    from encaisse.dunning.penalties import default_rate
-    from encaisse.dunning.services.claims import rate_history
-
     return default_rate(rate_history(), on)
 
 

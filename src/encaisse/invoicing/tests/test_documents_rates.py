@@ -7,8 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from encaisse.core.models import Company
-from encaisse.dunning.models import EcbRate
+from encaisse.core.models import Company, EcbRate
 from encaisse.invoicing.documents.build import penalty_rate_printed
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from encaisse.core.cli import EncaisseCommand
-from encaisse.dunning.services import rates_update
+from encaisse.core.rates import rates_update
 
 
 class Command(EncaisseCommand):

@@ -227,3 +227,52 @@ def recovery_indemnity(
 ) -> Decimal:
     """The fixed indemnity, once per invoice paid (or still unpaid) after its due date."""
     return quantize(amount) if professional and paid_on > due_date else ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """What one late invoice owes beside its principal as of a day: penalty and indemnity."""
+
+    segments: tuple[Segment, ...]
+    penalty: Decimal
+    indemnity: Decimal
+
+
+def claim_compute(
+    principal: Decimal,
+    *,
+    due_date: date,
+    on: date,
+    payments: Iterable[tuple[date, Decimal]],
+    history: Sequence[RateChange] = ECB_MRO_HISTORY,
+    contractual_rate: Decimal | None = None,
+    professional: bool = True,
+    indemnity_amount: Decimal = INDEMNITY,
+) -> Claim:
+    """Penalty and indemnity of an invoice until it was paid in full, or until `on` while open.
+
+    The one computation behind the invoice page, the reminders and the legal packs, so that
+    what a letter claims is what the screen shows.
+
+    >>> claim = claim_compute(
+    ...     Decimal("10000.00"), due_date=date(2025, 5, 15), on=date(2025, 9, 1),
+    ...     payments=[(date(2025, 8, 14), Decimal("10000.00"))],
+    ... )
+    >>> claim.penalty, claim.indemnity
+    (Decimal('315.52'), Decimal('40.00'))
+    """
+    received = sorted((d, a) for d, a in payments if d <= on)
+    paid = sum((a for _d, a in received), ZERO)
+    until = received[-1][0] if received and paid >= principal else on
+    segments = penalty_segments(
+        principal,
+        due_date=due_date,
+        paid_on=until,
+        payments=[p for p in received if p[0] < until],
+        history=history,
+        contractual_rate=contractual_rate,
+    )
+    indemnity = recovery_indemnity(
+        due_date=due_date, paid_on=until, professional=professional, amount=indemnity_amount
+    )
+    return Claim(tuple(segments), sum((s.amount for s in segments), ZERO), indemnity)

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from encaisse.dunning import penalties
-from encaisse.dunning.penalties import (
+from encaisse.core import penalties
+from encaisse.core.penalties import (
     contractual_rate_floor,
     default_rate,
     late_penalty,
