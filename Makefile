@@ -50,6 +50,7 @@ run: demo
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	cd src && ../$(BIN)/encaisse makemigrations --check --dry-run -v0
 
 typecheck: install-dev

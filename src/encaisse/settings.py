@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "encaisse.analytics",
     "encaisse.web",
     "encaisse.api",
+    "encaisse.cli",
 ]
 
 MIDDLEWARE = [

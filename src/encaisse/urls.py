@@ -13,6 +13,6 @@ urlpatterns = [
     path("ledger/", include("encaisse.web.ledger.urls")),
     path("reports/", include("encaisse.web.reports.urls")),
     path("bank/", include("encaisse.web.bank.urls")),
-    path("documents/", include("encaisse.web.invoices.document_urls")),
+    path("documents/", include("encaisse.web.urls_documents")),
     path("", include("encaisse.web.urls")),
 ]

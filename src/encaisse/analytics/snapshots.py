@@ -35,6 +35,7 @@ from django.utils import timezone
 from encaisse.analytics.models import FigureSnapshot
 from encaisse.analytics.selectors import ledger_stamp
 from encaisse.core.models import Company
+from encaisse.core.tasks import task_enqueue
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,9 @@ def refresh(company: Company, name: str, *, on: date) -> Snapshot[Any]:
     return Snapshot(value, on, now, True, seconds)
 
 
+REFRESH_TASK = "encaisse.analytics.refresh_figures"  # analytics/tasks.py
+
+
 def request_refresh(row: FigureSnapshot, *, on: date) -> bool:
     """Queue one refresh of `row`'s figures, unless one is already on its way; True if queued.
 
@@ -145,10 +149,8 @@ def request_refresh(row: FigureSnapshot, *, on: date) -> bool:
     claimed = FigureSnapshot.objects.filter(unclaimed, pk=row.pk).update(refresh_requested_at=now)
     if not claimed:
         return False
-    from encaisse.analytics.tasks import refresh_figures
-
     args = (row.company_id, row.name, on.isoformat())
-    transaction.on_commit(lambda: _send(refresh_figures, args))
+    transaction.on_commit(lambda: _send(REFRESH_TASK, args))
     return True
 
 
@@ -159,9 +161,9 @@ def _placeholder(company: Company, name: str, *, on: date) -> FigureSnapshot:
     return row
 
 
-def _send(task: Any, args: tuple[Any, ...]) -> None:
+def _send(task: str, args: tuple[Any, ...]) -> None:
     try:
-        task.delay(*args)
+        task_enqueue(task, *args)
     except Exception:  # the broker is down: the stale figures stay, the claim expires
         log.exception("could not queue the refresh of %s", args)
 

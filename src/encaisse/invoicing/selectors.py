@@ -24,9 +24,21 @@ def sum_subquery(qs: QuerySet, group: str, field: str) -> Func:
     )
 
 
+def credited_sum(*, as_of: date | None = None) -> Func:
+    """What the issued credit notes of the outer invoice credit (up to `as_of` when given)."""
+    credits = Invoice.objects.filter(
+        credited_invoice=OuterRef("pk"),
+        kind=Invoice.Kind.CREDIT_NOTE,
+        status=Invoice.Status.ISSUED,
+    )
+    if as_of is not None:
+        credits = credits.filter(issue_date__lte=as_of)
+    return sum_subquery(credits, "credited_invoice", "total_amount")
+
+
 def with_open_amount(qs: QuerySet[Invoice], *, as_of: date | None = None) -> QuerySet[Invoice]:
     """Annotate paid_amount, credited_amount and open_amount: today's from the settlement
-    stored on the invoice (`invoicing.settlement`), as of a past date derived from the
+    stored on the invoice (`payments.settlement`), as of a past date derived from the
     allocations and credit notes dated up to it."""
     if as_of is None:
         # The model declares these attributes for readers; the plugin sees them as redefined.
@@ -36,15 +48,9 @@ def with_open_amount(qs: QuerySet[Invoice], *, as_of: date | None = None) -> Que
             open_amount=stored_open_amount(),
         )
     allocations = Allocation.objects.filter(invoice=OuterRef("pk"), payment__received_on__lte=as_of)
-    credits = Invoice.objects.filter(
-        credited_invoice=OuterRef("pk"),
-        kind=Invoice.Kind.CREDIT_NOTE,
-        status=Invoice.Status.ISSUED,
-        issue_date__lte=as_of,
-    )
     return qs.annotate(  # type: ignore[no-redef]
         paid_amount=sum_subquery(allocations, "invoice", "amount"),
-        credited_amount=sum_subquery(credits, "credited_invoice", "total_amount"),
+        credited_amount=credited_sum(as_of=as_of),
     ).annotate(open_amount=money_expr(F("total_amount") - F("paid_amount") - F("credited_amount")))
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,12 +18,12 @@ from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
 from encaisse.core.money import ZERO
 from encaisse.core.sequences import sequence_next
+from encaisse.core.tasks import task_enqueue
 from encaisse.customers.models import Customer, PaymentTerms
 from encaisse.customers.terms import TermsMethod, due_date
 from encaisse.invoicing import calc
 from encaisse.invoicing.models import Invoice, InvoiceLine, VatTotal
-from encaisse.invoicing.selectors import with_open_amount
-from encaisse.invoicing.settlement import settlement_refresh
+from encaisse.invoicing.selectors import credited_sum, with_open_amount
 
 # Amount columns hold 14 digits with 2 decimals.
 MAX_TOTAL = Decimal("999999999999.99")
@@ -35,6 +37,8 @@ FROZEN_FIELDS = (
     "vat_amount",
     "total_amount",
 )
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,12 +218,8 @@ def invoice_issue(*, company: Company, invoice_id: int, actor: Actor, on: date) 
         after=snapshot(invoice, FROZEN_FIELDS),
     )
     if invoice.is_credit_note and invoice.credited_invoice_id:
-        _release_excess_allocations(
-            company=company, invoice_id=invoice.credited_invoice_id, actor=actor
-        )
-    from encaisse.invoicing.documents.services import schedule_document
-
-    schedule_document(company=company, invoice_id=invoice.pk)  # PDF + Factur-X after commit
+        credited_total_refresh(company, [invoice.credited_invoice_id])
+    _document_schedule(company=company, invoice_id=invoice.pk)  # PDF + Factur-X after commit
     return invoice
 
 
@@ -251,12 +251,11 @@ def invoice_credit(
     on: date,
     lines: Sequence[LineData] | None = None,
     reason: str = "",
-    issue: bool = True,
 ) -> Invoice:
     """Credit an issued invoice in full (no lines given) or in part, and issue the credit note.
 
-    The credit note reduces what is owed on the invoice; if the invoice was already paid
-    beyond what remains, the excess allocations are released and become customer credit.
+    The credit note reduces what is owed on the invoice. Payments that now cover more than is
+    owed are released by `payments.services.credit_note_issue`, which interfaces call.
     """
     original = invoice_lock(company=company, pk=invoice_id)
     if original.status != Invoice.Status.ISSUED or original.is_credit_note:
@@ -312,9 +311,7 @@ def invoice_credit(
         actor=actor,
         after={"credited_invoice": original.number, "total_amount": str(credit.total_amount)},
     )
-    if issue:
-        credit = invoice_issue(company=company, invoice_id=credit.pk, actor=actor, on=on)
-    return credit
+    return invoice_issue(company=company, invoice_id=credit.pk, actor=actor, on=on)
 
 
 def credit_lines_for_amount(original: Invoice, amount: Decimal) -> list[LineData]:
@@ -339,45 +336,6 @@ def _lines_for_amount(original: Invoice, amount: Decimal) -> list[LineData]:
     ]
 
 
-def _release_excess_allocations(*, company: Company, invoice_id: int, actor: Actor) -> None:
-    from encaisse.payments.models import Allocation
-
-    settlement_refresh(company, [invoice_id])  # counts the credit note just issued
-    invoice = with_open_amount(Invoice.objects.filter(company=company, pk=invoice_id)).get()
-    excess = -invoice.open_amount
-    for allocation in (
-        Allocation.objects.select_for_update()
-        .filter(company=company, invoice_id=invoice_id)
-        .order_by("-id")
-    ):
-        if excess <= 0:
-            break
-        take = min(excess, allocation.amount)
-        before = {"amount": str(allocation.amount)}
-        if take == allocation.amount:
-            audit_record(
-                company=company,
-                subject=allocation.payment,
-                kind="allocation.released",
-                actor=actor,
-                before={"invoice": invoice.number, **before},
-            )
-            allocation.delete()
-        else:
-            allocation.amount -= take
-            allocation.save(update_fields=["amount"])
-            audit_record(
-                company=company,
-                subject=allocation.payment,
-                kind="allocation.reduced",
-                actor=actor,
-                before=before,
-                after={"amount": str(allocation.amount)},
-            )
-        excess -= take
-    settlement_refresh(company, [invoice_id])
-
-
 @transaction.atomic
 def invoice_set_disputed(
     *, company: Company, invoice_id: int, disputed: bool, actor: Actor, reason: str = ""
@@ -397,3 +355,26 @@ def invoice_set_disputed(
         invoice.disputed, invoice.dispute_reason = disputed, reason
         invoice.save(update_fields=["disputed", "dispute_reason", "updated_at"])
     return invoice
+
+
+def credited_total_refresh(company: Company, invoice_ids: Sequence[int]) -> int:
+    """Recompute the stored `credited_total` of the invoices a credit note was issued on (the
+    payments' side, `paid_total`, is refreshed by `payments.settlement`)."""
+    return Invoice.objects.filter(
+        company=company, kind=Invoice.Kind.INVOICE, pk__in=sorted(set(invoice_ids))
+    ).update(credited_total=credited_sum())
+
+
+def _document_schedule(*, company: Company, invoice_id: int) -> None:
+    """Render and store the issued document once the issue is committed (a worker's task by
+    name: the documents package imports these services)."""
+    if not getattr(settings, "ENCAISSE_DOCUMENTS_AT_ISSUE", True):
+        return
+
+    def dispatch() -> None:
+        try:
+            task_enqueue("invoicing.document_render", company.pk, invoice_id)
+        except Exception:
+            logger.exception("document task of invoice %s not queued", invoice_id)
+
+    transaction.on_commit(dispatch)

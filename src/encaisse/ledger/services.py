@@ -33,7 +33,6 @@ from encaisse.core.models import Company
 from encaisse.customers.models import Customer, PaymentTerms
 from encaisse.customers.terms import TermsMethod, due_date
 from encaisse.invoicing.models import Invoice
-from encaisse.invoicing.settlement import settlement_refresh
 from encaisse.ledger.fec import FecError, FecFile, FecFormatError, FecLine, parse_fec
 from encaisse.ledger.lettering import (
     CREDIT_NOTE,
@@ -47,6 +46,7 @@ from encaisse.ledger.lettering import (
 from encaisse.ledger.models import FecImport, FecItem, LedgerSettings
 from encaisse.ledger.selectors import ledger_settings_get
 from encaisse.payments.models import Allocation, Payment
+from encaisse.payments.settlement import settlement_refresh
 
 ZERO = Decimal("0.00")
 BATCH = 1000

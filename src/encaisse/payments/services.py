@@ -7,7 +7,7 @@ never decided from values read earlier.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -23,8 +23,9 @@ from encaisse.core.models import Company
 from encaisse.customers.models import Customer
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import with_open_amount
-from encaisse.invoicing.settlement import settlement_refresh
+from encaisse.invoicing.services import LineData, invoice_credit
 from encaisse.payments.models import Allocation, Payment
+from encaisse.payments.settlement import settlement_refresh
 
 PAYMENT_FIELDS = ("customer", "amount", "currency", "received_on", "method", "reference")
 
@@ -205,3 +206,63 @@ def allocation_undo(*, company: Company, allocation_id: int, actor: Actor) -> No
     )
     allocation.delete()
     settlement_refresh(company, [allocation.invoice_id])
+
+
+@transaction.atomic
+def credit_note_issue(
+    *,
+    company: Company,
+    invoice_id: int,
+    actor: Actor,
+    on: date,
+    lines: Sequence[LineData] | None = None,
+    reason: str = "",
+) -> Invoice:
+    """Credit an issued invoice (invoicing's `invoice_credit`) and release the payments that
+    the credit note makes excess, in one transaction: what the web and the API call."""
+    credit = invoice_credit(
+        company=company, invoice_id=invoice_id, actor=actor, on=on, lines=lines, reason=reason
+    )
+    allocations_release_excess(company=company, invoice_id=invoice_id, actor=actor)
+    return credit
+
+
+@transaction.atomic
+def allocations_release_excess(*, company: Company, invoice_id: int, actor: Actor) -> None:
+    """Give back, as customer credit, what an invoice's payments cover beyond what is owed on it
+    once credit notes reduced it: the allocations of an invoice never exceed its total net of
+    credits (DESIGN invariant). Newest allocations are released first."""
+    settlement_refresh(company, [invoice_id])
+    invoice = with_open_amount(Invoice.objects.filter(company=company, pk=invoice_id)).get()
+    excess = -invoice.open_amount
+    for allocation in (
+        Allocation.objects.select_for_update()
+        .filter(company=company, invoice_id=invoice_id)
+        .order_by("-id")
+    ):
+        if excess <= 0:
+            break
+        take = min(excess, allocation.amount)
+        before = {"amount": str(allocation.amount)}
+        if take == allocation.amount:
+            audit_record(
+                company=company,
+                subject=allocation.payment,
+                kind="allocation.released",
+                actor=actor,
+                before={"invoice": invoice.number, **before},
+            )
+            allocation.delete()
+        else:
+            allocation.amount -= take
+            allocation.save(update_fields=["amount"])
+            audit_record(
+                company=company,
+                subject=allocation.payment,
+                kind="allocation.reduced",
+                actor=actor,
+                before=before,
+                after={"amount": str(allocation.amount)},
+            )
+        excess -= take
+    settlement_refresh(company, [invoice_id])

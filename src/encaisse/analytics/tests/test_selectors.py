@@ -15,8 +15,8 @@ from encaisse.core.models import Company
 from encaisse.core.money import quantize
 from encaisse.core.tests.factories import CompanyFactory, CustomerFactory
 from encaisse.invoicing.models import Invoice
-from encaisse.invoicing.settlement import settlement_refresh
 from encaisse.payments.models import Allocation, Payment
+from encaisse.payments.settlement import settlement_refresh
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,14 @@ from django.test import Client
 from encaisse.core.models import Company
 from encaisse.core.tests.factories import CustomerFactory, make_invoice
 from encaisse.invoicing.models import Invoice
-from encaisse.invoicing.services import LineData, invoice_credit
+from encaisse.invoicing.services import LineData
+from encaisse.payments.services import credit_note_issue
 
 URL = "/api/v1/credit-notes"
 
 
 def _credit(company: Company, invoice: Invoice, net: str, on: date) -> Invoice:
-    return invoice_credit(
+    return credit_note_issue(
         company=company,
         invoice_id=invoice.pk,
         actor=None,

@@ -19,7 +19,7 @@ from encaisse.core.tests.factories import (
     make_payment,
 )
 from encaisse.invoicing.models import Invoice
-from encaisse.invoicing.services import invoice_credit
+from encaisse.payments.services import credit_note_issue
 
 URL = "/api/v1/invoices"
 
@@ -195,7 +195,7 @@ def test_get_one_with_lines_and_what_is_left_to_pay(api: Client, company: Compan
     customer = CustomerFactory.create(company=company)
     invoice = make_invoice(company=company, customer=customer, amount="1000.00")
     make_payment(company=company, customer=customer, amount="300.00")
-    invoice_credit(
+    credit_note_issue(
         company=company,
         invoice_id=invoice.pk,
         actor=None,
@@ -244,7 +244,7 @@ def test_list_filters(api: Client, company: Company) -> None:
     )
     draft = make_invoice(company=company, customer=martin, amount="300.00", issued_on=None)
     future = make_invoice(company=company, customer=martin, amount="400.00", issued_on=today())
-    credit = invoice_credit(
+    credit = credit_note_issue(
         company=company, invoice_id=future.pk, actor=None, on=today(), lines=_lines("10.00")
     )
 

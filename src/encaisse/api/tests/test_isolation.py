@@ -21,8 +21,8 @@ from encaisse.core.models import Company, Membership
 from encaisse.core.tests.factories import CustomerFactory, make_invoice, make_payment
 from encaisse.customers.models import Customer
 from encaisse.invoicing.models import Invoice
-from encaisse.invoicing.services import invoice_credit
 from encaisse.payments.models import Allocation, Payment
+from encaisse.payments.services import credit_note_issue
 
 SECRET_NAME = "Martin Confidentiel SARL"
 LINE = {"description": "Conseil", "quantity": "1", "unit_price": "10.00", "vat_rate": "0.20"}
@@ -45,7 +45,7 @@ def build_world(company: Company, name: str) -> World:
     invoice = make_invoice(company=company, customer=customer, amount="100.00")
     draft = make_invoice(company=company, customer=customer, amount="50.00", issued_on=None)
     credited = make_invoice(company=company, customer=customer, amount="10.00")
-    credit_note = invoice_credit(
+    credit_note = credit_note_issue(
         company=company, invoice_id=credited.pk, actor=None, on=date(2025, 2, 1)
     )
     payment = make_payment(

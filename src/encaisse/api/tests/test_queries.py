@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from encaisse.core.models import Company
 from encaisse.core.tests.factories import CustomerFactory, make_invoice, make_payment
-from encaisse.invoicing.services import invoice_credit
+from encaisse.payments.services import credit_note_issue
 
 LISTS = ["/api/v1/customers", "/api/v1/invoices", "/api/v1/credit-notes", "/api/v1/payments"]
 
@@ -20,7 +20,7 @@ def add_customers(company: Company, n: int) -> None:
     for _ in range(n):
         customer = CustomerFactory.create(company=company)
         invoice = make_invoice(company=company, customer=customer, amount="100.00")
-        invoice_credit(company=company, invoice_id=invoice.pk, actor=None, on=date(2025, 2, 1))
+        credit_note_issue(company=company, invoice_id=invoice.pk, actor=None, on=date(2025, 2, 1))
         make_payment(company=company, customer=customer, amount="10.00")
 
 

@@ -16,8 +16,13 @@ from encaisse.api.fields import READ_ERRORS, WRITE_ERRORS, AmountIn, Day, Id, Mo
 from encaisse.core.scoping import get_for_company_or_404
 from encaisse.invoicing.documents.lifecycle import lifecycle_events, lifecycle_record
 from encaisse.invoicing.documents.services import invoice_document, quote_document
-from encaisse.invoicing.models import Invoice, IssuedDocument, LifecycleEvent, LifecycleStatus
-from encaisse.invoicing.quotes.models import Quote
+from encaisse.invoicing.models import (
+    Invoice,
+    IssuedDocument,
+    LifecycleEvent,
+    LifecycleStatus,
+    Quote,
+)
 
 router = Router(tags=["documents"])
 

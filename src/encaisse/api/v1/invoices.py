@@ -41,10 +41,10 @@ from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import invoice_get, invoice_list
 from encaisse.invoicing.services import (
     LineData,
-    invoice_credit,
     invoice_draft_create,
     invoice_issue,
 )
+from encaisse.payments.services import credit_note_issue
 
 router = Router(tags=["invoices"])
 
@@ -275,7 +275,7 @@ def invoices_credit(
     caller = money_manager(request)
     invoice = get_for_company_or_404(Invoice, company=caller.company, pk=invoice_id)
     lines = payload.lines if payload else None
-    credit = invoice_credit(
+    credit = credit_note_issue(
         company=caller.company,
         invoice_id=invoice.pk,
         actor=caller.user,

@@ -6,7 +6,8 @@ import pytest
 from encaisse.core.models import Company
 from encaisse.core.tests.factories import CustomerFactory, make_invoice, make_payment
 from encaisse.customers.selectors import customer_balances, customer_list, customer_statement
-from encaisse.invoicing.services import LineData, invoice_credit
+from encaisse.invoicing.services import LineData
+from encaisse.payments.services import credit_note_issue
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def history(company: Company) -> dict:
     make_payment(
         company=company, customer=customer, amount="1500.00", received_on=date(2025, 3, 15)
     )
-    invoice_credit(
+    credit_note_issue(
         company=company,
         invoice_id=feb.pk,
         actor=None,

@@ -16,7 +16,8 @@ from encaisse.customers.models import Customer
 from encaisse.dunning.models import Policy, PolicyAssignment, Reminder, ReminderInvoice, Step
 from encaisse.dunning.services import dunning_run, policy_default_ensure
 from encaisse.dunning.tests.conftest import invoice_for
-from encaisse.invoicing.services import invoice_credit, invoice_set_disputed
+from encaisse.invoicing.services import invoice_set_disputed
+from encaisse.payments.services import credit_note_issue
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -126,7 +127,7 @@ def test_skips_paid_credited_disputed_held_and_promised(company: Company) -> Non
     make_payment(
         company=company, customer=customers[0], amount="120.00", received_on=date(2025, 5, 10)
     )
-    invoice_credit(company=company, invoice_id=credited.pk, actor=None, on=date(2025, 5, 12))
+    credit_note_issue(company=company, invoice_id=credited.pk, actor=None, on=date(2025, 5, 12))
     invoice_set_disputed(
         company=company, invoice_id=disputed.pk, disputed=True, actor=None, reason="Non livré"
     )

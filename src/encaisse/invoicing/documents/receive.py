@@ -22,7 +22,7 @@ from encaisse.core.models import Company
 from encaisse.customers.models import Customer
 from encaisse.invoicing.documents.ingest import EInvoice, EParty, IngestError, parse_einvoice
 from encaisse.invoicing.models import Invoice, InvoiceLine, IssuedDocument, VatTotal
-from encaisse.invoicing.settlement import settlement_refresh
+from encaisse.invoicing.services import credited_total_refresh
 
 MAX_FILE_SIZE = 20 * 1024 * 1024
 
@@ -158,7 +158,7 @@ def _write(*, company: Company, einvoice: EInvoice, content: bytes, actor: Actor
         for v in einvoice.vat
     )
     if credited is not None and invoice.is_credit_note:
-        settlement_refresh(company, [credited.pk])
+        credited_total_refresh(company, [credited.pk])
     is_pdf = content.startswith(b"%PDF")
     IssuedDocument.objects.create(
         company=company,

@@ -153,24 +153,6 @@ def document_render_after_issue(*, company_id: int, invoice_id: int) -> None:
         logger.exception("document of invoice %s not rendered at issue", invoice_id)
 
 
-def schedule_document(*, company: Company, invoice_id: int) -> None:
-    """Called by invoice_issue: render and store the document once the issue is committed."""
-    if not getattr(settings, "ENCAISSE_DOCUMENTS_AT_ISSUE", True):
-        return
-    from encaisse.invoicing.documents.tasks import document_render_task
-
-    def dispatch() -> None:
-        try:
-            document_render_task.delay(company.pk, invoice_id)
-        except Exception:
-            logger.exception("document task of invoice %s not queued", invoice_id)
-
-    transaction.on_commit(dispatch)
-
-
-# --- statement of account (relevé de compte) -------------------------------------------
-
-
 def statement_pdf(*, company: Company, customer: Customer, as_of: date) -> bytes:
     """The statement of a customer as of a date: open invoices, balance, QR code to pay it."""
     if customer.company_id != company.pk:

@@ -16,7 +16,7 @@ from encaisse.core.models import Company
 from encaisse.core.tests.factories import PaymentTermsFactory
 from encaisse.invoicing.documents import services
 from encaisse.invoicing.models import Invoice, IssuedDocument
-from encaisse.invoicing.services import LineData, invoice_credit
+from encaisse.invoicing.services import LineData
 from encaisse.invoicing.tests.documents_helpers import (
     BUYER_SIREN,
     BUYER_VAT,
@@ -29,6 +29,7 @@ from encaisse.invoicing.tests.documents_helpers import (
     pdf_xml,
     pdf_xmp,
 )
+from encaisse.payments.services import credit_note_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +164,7 @@ def test_document_is_stored_once_and_never_changes(seller: Company) -> None:
 def test_credit_note_document_type_381_cites_the_invoice(seller: Company) -> None:
     # given a partial credit note on an issued invoice
     invoice = issue_invoice(seller, make_buyer(seller))
-    credit = invoice_credit(
+    credit = credit_note_issue(
         company=seller,
         invoice_id=invoice.pk,
         actor=None,

@@ -15,12 +15,12 @@ from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import invoice_get
 from encaisse.invoicing.services import (
     LineData,
-    invoice_credit,
     invoice_draft_cancel,
     invoice_draft_update,
     invoice_issue,
 )
 from encaisse.payments.models import Allocation
+from encaisse.payments.services import credit_note_issue
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,9 @@ def test_another_companys_invoice_cannot_be_issued(
 
 def test_full_credit_note_copies_lines_and_cancels_what_is_owed(company: Company) -> None:
     invoice = make_invoice(company=company, amount="250.00")
-    credit = invoice_credit(company=company, invoice_id=invoice.pk, actor=None, on=date(2025, 2, 1))
+    credit = credit_note_issue(
+        company=company, invoice_id=invoice.pk, actor=None, on=date(2025, 2, 1)
+    )
     assert (credit.kind, credit.number, credit.total_amount) == (
         "credit_note",
         "AV-000001",
@@ -110,13 +112,13 @@ def test_full_credit_note_copies_lines_and_cancels_what_is_owed(company: Company
     refreshed = invoice_get(company, invoice.pk)
     assert (refreshed.credited_amount, refreshed.open_amount) == (D("300.00"), D("0.00"))
     with pytest.raises(DomainError) as exc:
-        invoice_credit(company=company, invoice_id=invoice.pk, actor=None, on=date(2025, 2, 2))
+        credit_note_issue(company=company, invoice_id=invoice.pk, actor=None, on=date(2025, 2, 2))
     assert exc.value.code == "invoice_fully_credited"
 
 
 def test_partial_credit_then_credit_of_the_rest(company: Company) -> None:
     invoice = make_invoice(company=company, amount="1000.00")  # 1 200.00 TTC
-    invoice_credit(
+    credit_note_issue(
         company=company,
         invoice_id=invoice.pk,
         actor=None,
@@ -124,7 +126,9 @@ def test_partial_credit_then_credit_of_the_rest(company: Company) -> None:
         lines=[LineData("Remise commerciale", D(1), D("100.00"), D("0.2"))],
     )
     assert invoice_get(company, invoice.pk).open_amount == D("1080.00")
-    rest = invoice_credit(company=company, invoice_id=invoice.pk, actor=None, on=date(2025, 2, 2))
+    rest = credit_note_issue(
+        company=company, invoice_id=invoice.pk, actor=None, on=date(2025, 2, 2)
+    )
     assert rest.total_amount == D("1080.00")
     assert rest.vat_amount == D("180.00")
     assert invoice_get(company, invoice.pk).open_amount == D("0.00")
@@ -133,7 +137,7 @@ def test_partial_credit_then_credit_of_the_rest(company: Company) -> None:
 def test_credit_larger_than_remaining_is_refused_and_writes_nothing(company: Company) -> None:
     invoice = make_invoice(company=company, amount="100.00")
     with pytest.raises(DomainError) as exc:
-        invoice_credit(
+        credit_note_issue(
             company=company,
             invoice_id=invoice.pk,
             actor=None,
@@ -152,7 +156,7 @@ def test_credit_on_a_paid_invoice_turns_the_payment_into_customer_credit(company
     payment = make_payment(company=company, customer=customer, amount="120.00")
     assert Allocation.objects.get(payment=payment).amount == D("120.00")
     # when half of it is credited
-    invoice_credit(
+    credit_note_issue(
         company=company,
         invoice_id=invoice.pk,
         actor=None,

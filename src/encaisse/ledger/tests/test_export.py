@@ -21,11 +21,11 @@ from encaisse.core.tests.factories import (
 from encaisse.customers.selectors import customer_balances
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import with_open_amount
-from encaisse.invoicing.services import invoice_credit
 from encaisse.ledger import fec
 from encaisse.ledger.models import LedgerSettings
 from encaisse.ledger.selectors import fec_export_lines, letter_code, vat_account
 from encaisse.ledger.services import fec_import
+from encaisse.payments.services import credit_note_issue
 
 pytestmark = pytest.mark.django_db
 ON = date(2025, 12, 31)
@@ -46,7 +46,7 @@ def history(company: Company) -> None:
         vat_rate="0.055",
         issued_on=date(2025, 2, 1),
     )
-    invoice_credit(company=company, invoice_id=first.pk, actor=None, on=date(2025, 2, 5))
+    credit_note_issue(company=company, invoice_id=first.pk, actor=None, on=date(2025, 2, 5))
     make_payment(company=company, customer=a, amount="150.00", received_on=date(2025, 2, 10))
     make_invoice(company=company, customer=b, amount="1000.00", issued_on=date(2025, 3, 1))
     make_payment(
@@ -275,7 +275,7 @@ def test_round_trip_of_any_history(history: list[tuple[str, int, int, int]]) -> 
         elif kind == "credit":
             target = issued[who].pop(0)
             assert target.issue_date is not None
-            invoice_credit(
+            credit_note_issue(
                 company=source, invoice_id=target.pk, actor=None, on=max(on, target.issue_date)
             )
         else:

@@ -17,8 +17,8 @@ from encaisse.core.tests.factories import (
     make_payment,
 )
 from encaisse.customers.selectors import customer_balances, customer_statement
-from encaisse.invoicing.services import invoice_credit
 from encaisse.ledger.selectors import reconciliation_table, statement_reconciliation
+from encaisse.payments.services import credit_note_issue
 
 pytestmark = pytest.mark.django_db
 BASE = date(2025, 1, 1)
@@ -32,7 +32,7 @@ def test_a_customer_statement_over_a_period(company: Company) -> None:
     second = make_invoice(
         company=company, customer=customer, amount="500.00", issued_on=date(2025, 2, 3)
     )
-    invoice_credit(company=company, invoice_id=second.pk, actor=None, on=date(2025, 2, 5))
+    credit_note_issue(company=company, invoice_id=second.pk, actor=None, on=date(2025, 2, 5))
     make_payment(company=company, customer=customer, amount="30.00", received_on=date(2025, 2, 28))
     make_payment(company=company, customer=customer, amount="9.00", received_on=date(2025, 3, 1))
 
@@ -94,7 +94,7 @@ def test_every_statement_reconciles_whatever_the_history(
             )
         elif kind == "credit":
             target = invoices[who].pop()
-            invoice_credit(
+            credit_note_issue(
                 company=company,
                 invoice_id=target.pk,
                 actor=None,

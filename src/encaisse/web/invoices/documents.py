@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,23 +18,10 @@ from encaisse.customers.models import Customer
 from encaisse.invoicing.documents import services
 from encaisse.invoicing.documents.lifecycle import lifecycle_record
 from encaisse.invoicing.documents.receive import einvoice_import
-from encaisse.invoicing.models import Invoice, IssuedDocument
+from encaisse.invoicing.models import Invoice
 from encaisse.web.invoices import document_forms as forms
 from encaisse.web.shell.access import StaffRequest, member_required, money_required
-
-
-def _file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
-    response["Content-Length"] = str(len(content))
-    return response
-
-
-def _document_response(document: IssuedDocument) -> HttpResponse:
-    response = _file_response(bytes(document.content), document.filename, document.content_type)
-    response["X-Content-SHA256"] = document.sha256
-    return response
-
+from encaisse.web.shell.downloads import document_response, file_response
 
 # --- invoices -----------------------------------------------------------------------
 
@@ -48,7 +34,7 @@ def invoice_pdf_view(request: StaffRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("web:invoice_detail", pk=invoice.pk)
-    return _document_response(document)
+    return document_response(document)
 
 
 @member_required
@@ -116,7 +102,7 @@ def statement_pdf_view(request: StaffRequest, pk: int) -> HttpResponse:
     form = forms.StatementForm(request.GET or None)
     as_of = (form.cleaned_data.get("as_of") if form.is_valid() else None) or today()
     pdf = services.statement_pdf(company=request.company, customer=customer, as_of=as_of)
-    return _file_response(
+    return file_response(
         pdf, f"releve-{customer.reference}-{as_of.isoformat()}.pdf", "application/pdf"
     )
 

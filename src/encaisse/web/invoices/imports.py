@@ -13,9 +13,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from encaisse.core.dates import today
-from encaisse.invoicing.importer import service as importer
 from encaisse.invoicing.importer.errors import RowError
 from encaisse.invoicing.importer.mapping import FIELDS, mapping_text, parse_mapping_items
+from encaisse.ledger import invoice_import as importer
 from encaisse.web.shell.access import StaffRequest, member_required, require_money
 from encaisse.web.shell.forms import StyledForm
 

@@ -21,7 +21,6 @@ from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import invoice_list, with_open_amount
 from encaisse.invoicing.services import (
     credit_lines_for_amount,
-    invoice_credit,
     invoice_draft_cancel,
     invoice_draft_create,
     invoice_draft_update,
@@ -29,7 +28,7 @@ from encaisse.invoicing.services import (
     invoice_set_disputed,
 )
 from encaisse.payments.models import Allocation
-from encaisse.payments.services import allocation_undo
+from encaisse.payments.services import allocation_undo, credit_note_issue
 from encaisse.web.invoices.forms import (
     CreditNoteForm,
     InvoiceFilterForm,
@@ -245,7 +244,7 @@ def invoice_credit_view(request: StaffRequest, pk: int) -> HttpResponse:
                 lines = None
                 if data["mode"] == "partial":
                     lines = credit_lines_for_amount(invoice, data["amount"])
-                credit = invoice_credit(
+                credit = credit_note_issue(
                     company=company,
                     invoice_id=invoice.pk,
                     actor=request.user,

@@ -25,10 +25,10 @@ from encaisse.invoicing.documents.build import quote_document_data
 from encaisse.invoicing.documents.render import render_pdf
 from encaisse.invoicing.models import Quote
 from encaisse.invoicing.quotes import services as quotes
-from encaisse.web.invoices.documents import _document_response, _file_response
 from encaisse.web.invoices.forms import LineForm, LineFormSet
 from encaisse.web.quotes import forms as quote_forms
 from encaisse.web.shell.access import StaffRequest, member_required, money_required
+from encaisse.web.shell.downloads import document_response, file_response
 from encaisse.web.shell.forms import add_domain_error
 
 PAGE_SIZE = 50
@@ -224,10 +224,10 @@ def quote_pdf_view(request: StaffRequest, pk: int) -> HttpResponse:
         # A draft has no number and is not stored: a preview, rendered each time.
         quote.issue_date = today()
         data = replace(quote_document_data(quote), number=_("DRAFT"))
-        return _file_response(render_pdf(data), "devis-brouillon.pdf", "application/pdf")
+        return file_response(render_pdf(data), "devis-brouillon.pdf", "application/pdf")
     try:
         document = services.quote_document(company=request.company, quote_id=quote.pk)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("invoicing:quote_detail", pk=quote.pk)
-    return _document_response(document)
+    return document_response(document)

@@ -14,8 +14,9 @@ from encaisse.core.models import Company
 from encaisse.core.tests.factories import CustomerFactory, make_invoice, make_payment
 from encaisse.customers.models import Customer
 from encaisse.invoicing.models import Invoice
-from encaisse.invoicing.services import invoice_credit, invoice_draft_cancel
+from encaisse.invoicing.services import invoice_draft_cancel
 from encaisse.payments.models import Allocation
+from encaisse.payments.services import credit_note_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -330,7 +331,9 @@ def test_invoice_list_filters(web: Client, company: Company) -> None:
     cancelled = make_invoice(company=company, customer=beta, issued_on=None)
     invoice_draft_cancel(company=company, invoice_id=cancelled.pk, actor=None)
     credit = make_invoice(company=company, customer=beta, issued_on=date(2025, 2, 11))
-    note = invoice_credit(company=company, invoice_id=credit.pk, actor=None, on=date(2025, 2, 12))
+    note = credit_note_issue(
+        company=company, invoice_id=credit.pk, actor=None, on=date(2025, 2, 12)
+    )
 
     def pks(**params: str | int) -> set[int]:
         response = web.get(reverse("web:invoice_list"), params)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from encaisse.core.models import Company, Membership
 from encaisse.core.tests.factories import CustomerFactory, make_invoice, make_payment
 from encaisse.customers.models import Contact
-from encaisse.invoicing.services import invoice_credit
+from encaisse.payments.services import credit_note_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def ledger(company: Company) -> dict:
     payment = make_payment(
         company=company, customer=customer, amount="200.00", received_on=date(2025, 2, 1)
     )  # oldest first: 200 on `big`
-    credit = invoice_credit(
+    credit = credit_note_issue(
         company=company, invoice_id=small.pk, actor=None, on=date(2025, 3, 2)
     )  # `small` fully credited
     draft = make_invoice(company=company, customer=customer, amount="10.00", issued_on=None)

@@ -16,17 +16,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from encaisse.cli.demo.plan import DemoPlan
+from encaisse.cli.demo.records import DEFAULT_TERMS, InvoiceRecord, PaymentRecord
 from encaisse.core.audit import audit_record
 from encaisse.core.bulk import BulkTable, IdBlock
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company, Membership, Role
 from encaisse.core.models import Sequence as NumberSequence
 from encaisse.customers.models import Contact, Customer, PaymentTerms
-from encaisse.invoicing.demo.plan import DemoPlan
-from encaisse.invoicing.demo.records import DEFAULT_TERMS, InvoiceRecord, PaymentRecord
 from encaisse.invoicing.models import Invoice, InvoiceLine, VatTotal
-from encaisse.invoicing.settlement import settlement_refresh
 from encaisse.payments.models import Allocation, Payment
+from encaisse.payments.settlement import settlement_refresh
 
 DEMO_USERS = (("demo", "demo", Role.OWNER), ("comptable", "demo", Role.ACCOUNTANT))
 INSERT_BATCH = 5000

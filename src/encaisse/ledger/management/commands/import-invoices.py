@@ -13,7 +13,7 @@ from encaisse.core.cli import EncaisseCommand, parse_date_arg, resolve_company
 from encaisse.invoicing.importer.errors import RowError
 from encaisse.invoicing.importer.mapping import FIELDS, parse_mapping_items
 from encaisse.invoicing.importer.rows import DATE_FORMATS
-from encaisse.invoicing.importer.service import ImportResult, invoice_import
+from encaisse.ledger.invoice_import import ImportResult, invoice_import
 
 HELP = f"""Import invoices issued by another tool from a CSV or XLSX file, all or nothing.
 

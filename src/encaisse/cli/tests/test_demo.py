@@ -19,29 +19,29 @@ from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
-from encaisse.core.dates import is_business_day
-from encaisse.core.models import AuditEvent, Company, Membership, Role, Sequence
-from encaisse.core.sequences import format_number
-from encaisse.customers.models import Contact, Customer, PaymentTerms
-from encaisse.invoicing.calc import LineInput, invoice_totals
-from encaisse.invoicing.demo import customers as customers_module
-from encaisse.invoicing.demo.customers import behaviour_quotas
-from encaisse.invoicing.demo.plan import DemoPlan
-from encaisse.invoicing.demo.records import (
+from encaisse.cli.demo import customers as customers_module
+from encaisse.cli.demo.customers import behaviour_quotas
+from encaisse.cli.demo.plan import DemoPlan
+from encaisse.cli.demo.records import (
     Batch,
     Behaviour,
     DemoConfig,
     InvoiceRecord,
     PaymentRecord,
 )
+from encaisse.core.dates import is_business_day
+from encaisse.core.models import AuditEvent, Company, Membership, Role, Sequence
+from encaisse.core.sequences import format_number
+from encaisse.customers.models import Contact, Customer, PaymentTerms
+from encaisse.invoicing.calc import LineInput, invoice_totals
 from encaisse.invoicing.models import Invoice, InvoiceLine, VatTotal
 from encaisse.invoicing.services import (
     LineData,
-    invoice_credit,
     invoice_draft_create,
     invoice_issue,
 )
 from encaisse.payments.models import Allocation, Payment
+from encaisse.payments.services import credit_note_issue
 
 TODAY = date(2026, 3, 15)
 
@@ -357,7 +357,7 @@ def test_demo_numbers_are_gapless_and_the_app_continues_them(demo: tuple[Company
         actor=None,
     )
     issued = invoice_issue(company=company, invoice_id=draft.pk, actor=None, on=TODAY)
-    credit = invoice_credit(company=company, invoice_id=issued.pk, actor=None, on=TODAY)
+    credit = credit_note_issue(company=company, invoice_id=issued.pk, actor=None, on=TODAY)
     # then
     assert issued.number == "F-000301"
     assert credit.number == format_number("AV", count_credit + 1)

@@ -13,27 +13,27 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from encaisse.analytics import selectors as analytics_selectors
+from encaisse.cli.demo.plan import DemoConfig, DemoPlan
+from encaisse.cli.demo.writer import demo_write
 from encaisse.core.dates import today
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
 from encaisse.core.tests.factories import CompanyFactory, CustomerFactory, make_invoice
-from encaisse.invoicing.demo.plan import DemoConfig, DemoPlan
-from encaisse.invoicing.demo.writer import demo_write
-from encaisse.invoicing.importer.service import invoice_import
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import invoice_list, with_open_amount
-from encaisse.invoicing.services import credit_lines_for_amount, invoice_credit
-from encaisse.invoicing.settlement import settlement_mismatches, settlement_refresh
+from encaisse.invoicing.services import credit_lines_for_amount
+from encaisse.ledger.invoice_import import invoice_import
 from encaisse.ledger.services import fec_import
 from encaisse.ledger.tests.fecdata import LEDGER
 from encaisse.payments.models import Allocation
-from encaisse.payments.services import allocation_undo, payment_record
+from encaisse.payments.services import allocation_undo, credit_note_issue, payment_record
+from encaisse.payments.settlement import settlement_mismatches, settlement_refresh
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
 DAY = date(2025, 3, 1)
-FIXTURES = Path(__file__).parent / "fixtures"
+INVOICE_FIXTURES = Path(__file__).parents[2] / "invoicing" / "tests" / "fixtures"
 
 
 def open_amounts(company: Company) -> dict[str, Decimal]:
@@ -51,7 +51,7 @@ def test_payments_undo_and_credit_notes_keep_the_stored_settlement(company: Comp
         company=company, customer=customer, amount=D("700.00"), received_on=DAY, actor=None
     )
     assert open_amounts(company) == {invoice.number: D("500.00")}
-    invoice_credit(
+    credit_note_issue(
         company=company,
         invoice_id=invoice.pk,
         actor=None,
@@ -109,7 +109,7 @@ def test_any_sequence_of_services_keeps_the_stored_settlement(
                     allocate_to={invoice.pk: amount},
                 )
             elif op == "credit":
-                invoice_credit(
+                credit_note_issue(
                     company=company,
                     invoice_id=invoice.pk,
                     actor=None,
@@ -140,7 +140,7 @@ def test_a_demo_company_is_written_with_its_settlement() -> None:
 def test_imports_write_the_settlement_of_what_they_create(company: Company) -> None:
     csv_result = invoice_import(
         company=company,
-        content=(FIXTURES / "import_fr.csv").read_bytes(),
+        content=(INVOICE_FIXTURES / "import_fr.csv").read_bytes(),
         filename="import_fr.csv",
         actor=None,
         on=DAY,
@@ -162,7 +162,7 @@ def test_a_stale_stored_settlement_is_found_and_refreshed(company: Company, fiel
     payment_record(
         company=company, customer=customer, amount=D("50.00"), received_on=DAY, actor=None
     )
-    invoice_credit(
+    credit_note_issue(
         company=company,
         invoice_id=invoice.pk,
         actor=None,

@@ -18,9 +18,9 @@ from datetime import timedelta
 
 from faker import Faker
 
-from encaisse.invoicing.demo.activity import Activity
-from encaisse.invoicing.demo.customers import CustomerDraw
-from encaisse.invoicing.demo.records import TERMS, Batch, DemoConfig
+from encaisse.cli.demo.activity import Activity
+from encaisse.cli.demo.customers import CustomerDraw
+from encaisse.cli.demo.records import TERMS, Batch, DemoConfig
 
 
 class DemoPlan:

@@ -18,14 +18,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
-from encaisse.core.dates import is_business_day
-from encaisse.core.money import ZERO, quantize, split
-from encaisse.customers.terms import due_date
-from encaisse.invoicing.calc import LineInput, invoice_totals, line_net
-from encaisse.invoicing.demo import catalogue
-from encaisse.invoicing.demo.catalogue import Item
-from encaisse.invoicing.demo.customers import ascii_fold
-from encaisse.invoicing.demo.records import (
+from encaisse.cli.demo import catalogue
+from encaisse.cli.demo.catalogue import Item
+from encaisse.cli.demo.customers import ascii_fold
+from encaisse.cli.demo.records import (
     CREDIT_NOTE,
     INVOICE,
     TERMS,
@@ -39,6 +35,10 @@ from encaisse.invoicing.demo.records import (
     PaymentRecord,
     VatRecord,
 )
+from encaisse.core.dates import is_business_day
+from encaisse.core.money import ZERO, quantize, split
+from encaisse.customers.terms import due_date
+from encaisse.invoicing.calc import LineInput, invoice_totals, line_net
 
 _TERMS_BY_KEY = {t.key: t for t in TERMS}
 

@@ -21,9 +21,8 @@ from schwifty import IBAN
 from stdnum import luhn
 from stdnum.fr import siren as fr_siren
 
-from encaisse.core.identifiers import french_vat_from_siren
-from encaisse.invoicing.demo import catalogue
-from encaisse.invoicing.demo.records import (
+from encaisse.cli.demo import catalogue
+from encaisse.cli.demo.records import (
     BEHAVIOUR_SHARES,
     Behaviour,
     CompanyRecord,
@@ -31,6 +30,7 @@ from encaisse.invoicing.demo.records import (
     CustomerRecord,
     DemoConfig,
 )
+from encaisse.core.identifiers import french_vat_from_siren
 
 _NOTES = {
     Behaviour.CHRONICALLY_LATE: "Retards fréquents : relancer par téléphone dès l'échéance.",

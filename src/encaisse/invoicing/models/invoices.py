@@ -95,7 +95,7 @@ class Invoice(CompanyScoped):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # What settled the invoice so far: kept by `invoicing.settlement.settlement_refresh`, which
+    # What settled the invoice so far: kept by `payments.settlement.settlement_refresh`, which
     # every writer of allocations and linked credit notes calls (ADR 0004). Lists filter and
     # sort on them without a subquery per row; amounts at a past date are still derived.
     paid_total = models.DecimalField(max_digits=14, decimal_places=2, default=0, db_default=0)
@@ -228,24 +228,3 @@ class VatTotal(CompanyScoped):
 
     def __str__(self) -> str:
         return f"{self.rate}: {self.vat_amount}"
-
-
-# Models of the documents and quotes packages (issue 3), registered with this app.
-from encaisse.invoicing.documents.models import (  # noqa: E402
-    IssuedDocument,
-    LifecycleEvent,
-    LifecycleStatus,
-)
-from encaisse.invoicing.quotes.models import Quote, QuoteLine  # noqa: E402
-
-__all__ = [
-    "CreditNote",
-    "Invoice",
-    "InvoiceLine",
-    "IssuedDocument",
-    "LifecycleEvent",
-    "LifecycleStatus",
-    "Quote",
-    "QuoteLine",
-    "VatTotal",
-]

@@ -39,8 +39,8 @@ from encaisse.invoicing.importer.mapping import looks_like_header, resolve_colum
 from encaisse.invoicing.importer.reading import UnreadableFileError, read_table
 from encaisse.invoicing.importer.rows import DateFormat, InvoiceRow, parse_rows
 from encaisse.invoicing.models import Invoice
-from encaisse.invoicing.settlement import settlement_refresh
 from encaisse.payments.models import Allocation, Payment
+from encaisse.payments.settlement import settlement_refresh
 
 BATCH = 1000  # rows per INSERT and per `IN (...)` lookup
 DEFAULT_TERMS_DAYS = 30  # nothing agreed: 30 days after the issue date (L441-10 I)

@@ -1,5 +1,6 @@
 """The settlement state stored on each invoice: what allocations and issued credit notes have
-settled of it (ADR 0004).
+settled of it (ADR 0004). It lives with payments because allocations are payments' rows;
+invoicing keeps `credited_total` alone when it issues a credit note (`credited_total_refresh`).
 
 Lists of hundreds of thousands of invoices filter and sort on open amounts; deriving them per
 row with subqueries took seconds. So `Invoice.paid_total` and `Invoice.credited_total` hold the
@@ -16,24 +17,18 @@ from django.db.models import Func, OuterRef
 
 from encaisse.core.models import Company
 from encaisse.invoicing.models import Invoice
+from encaisse.invoicing.selectors import credited_sum, sum_subquery
+from encaisse.payments.models import Allocation
 
 
 def _settled_sums() -> dict[str, Func]:
     """`paid_total` and `credited_total` as their allocations and issued credit notes give them,
     as correlated subqueries on the invoice."""
-    from encaisse.invoicing.selectors import sum_subquery
-    from encaisse.payments.models import Allocation
-
-    credits = Invoice.objects.filter(
-        credited_invoice=OuterRef("pk"),
-        kind=Invoice.Kind.CREDIT_NOTE,
-        status=Invoice.Status.ISSUED,
-    )
     return {
         "paid_total": sum_subquery(
             Allocation.objects.filter(invoice=OuterRef("pk")), "invoice", "amount"
         ),
-        "credited_total": sum_subquery(credits, "credited_invoice", "total_amount"),
+        "credited_total": credited_sum(),
     }
 
 

@@ -17,12 +17,12 @@ from encaisse.core.models import AuditEvent, Company
 from encaisse.core.tests.factories import CompanyFactory, CustomerFactory, PaymentTermsFactory
 from encaisse.customers.models import Customer
 from encaisse.invoicing.importer.errors import RowError
-from encaisse.invoicing.importer.service import ImportResult, invoice_import
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import with_open_amount
+from encaisse.ledger.invoice_import import ImportResult, invoice_import
 from encaisse.payments.models import Allocation, Payment
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[2] / "invoicing" / "tests" / "fixtures"
 ON = date(2025, 6, 30)
 D = Decimal
 

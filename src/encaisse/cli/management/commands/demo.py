@@ -7,11 +7,11 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from encaisse.cli.demo.plan import DemoConfig, DemoPlan
+from encaisse.cli.demo.writer import INSERT_BATCH, demo_write
 from encaisse.core.cli import EncaisseCommand, parse_date_arg
 from encaisse.core.models import Company
 from encaisse.core.sequences import format_number
-from encaisse.invoicing.demo.plan import DemoConfig, DemoPlan
-from encaisse.invoicing.demo.writer import INSERT_BATCH, demo_write
 
 
 def _positive(value: str) -> int:
