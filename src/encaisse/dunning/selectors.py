@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from encaisse.collection.models import Promise
+from encaisse.collection.selectors import promises_broken_unhandled
 from encaisse.core.models import Company
 from encaisse.dunning.models import Channel, Reminder
 
@@ -17,6 +18,7 @@ class Worklist:
     approvals: list[Reminder]
     calls: list[Reminder]
     failures: list[Reminder]
+    broken_promises: list[Promise]
 
 
 def _reminders(company: Company) -> QuerySet[Reminder]:
@@ -28,7 +30,8 @@ def _reminders(company: Company) -> QuerySet[Reminder]:
 
 
 def dunning_worklist(company: Company, *, on: date, limit: int = 200) -> Worklist:
-    """What a person must do today: approve, call, fix."""
+    """What a person must do today: approve, call, fix, and follow up broken promises (read
+    from collection, which judges promises)."""
     return Worklist(
         approvals=list(
             _reminders(company)
@@ -48,6 +51,7 @@ def dunning_worklist(company: Company, *, on: date, limit: int = 200) -> Worklis
             )
             .order_by("-updated_at", "-id")[:limit]
         ),
+        broken_promises=promises_broken_unhandled(company, limit=limit),
     )
 
 

@@ -336,27 +336,6 @@ def _lines_for_amount(original: Invoice, amount: Decimal) -> list[LineData]:
     ]
 
 
-@transaction.atomic
-def invoice_set_disputed(
-    *, company: Company, invoice_id: int, disputed: bool, actor: Actor, reason: str = ""
-) -> Invoice:
-    """Flag or clear a dispute (litige); a disputed invoice is not chased until it is cleared."""
-    invoice = invoice_lock(company=company, pk=invoice_id)
-    reason = reason.strip() if disputed else ""
-    if (invoice.disputed, invoice.dispute_reason) != (disputed, reason):
-        audit_record(
-            company=company,
-            subject=invoice,
-            kind="invoice.disputed_changed",
-            actor=actor,
-            before={"disputed": invoice.disputed, "reason": invoice.dispute_reason},
-            after={"disputed": disputed, "reason": reason},
-        )
-        invoice.disputed, invoice.dispute_reason = disputed, reason
-        invoice.save(update_fields=["disputed", "dispute_reason", "updated_at"])
-    return invoice
-
-
 def credited_total_refresh(company: Company, invoice_ids: Sequence[int]) -> int:
     """Recompute the stored `credited_total` of the invoices a credit note was issued on (the
     payments' side, `paid_total`, is refreshed by `payments.settlement`)."""

@@ -15,7 +15,10 @@ bulk inserts, with the customers they need and their payment history:
 - what was already paid (the paid amount, else total minus open amount, else the whole total
   when only a paid date is given) becomes a payment (method "other") allocated to the
   invoice, received on the paid date, or on the import day `on` when the file gives no date;
-- a number already in the database is skipped, so importing the same file twice adds nothing.
+- a number already in the database is skipped, so importing the same file twice adds nothing;
+- a row marked disputed is written like the others; its id is returned in
+  `disputed_invoice_ids` for `collection.services.invoices_import`, which opens the disputes in
+  the same transaction (collection sits above invoicing and owns disputes).
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ class ImportResult:
     payments_created: int = 0
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    disputed_invoice_ids: tuple[int, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -148,6 +152,7 @@ class _Plan:
     customers: list[Customer] = field(default_factory=list)
     payments: list[Payment] = field(default_factory=list)
     allocations: list[Allocation] = field(default_factory=list)
+    disputed: list[Invoice] = field(default_factory=list)
     skipped: int = 0
 
     def result(self, file: str, *, dry_run: bool = False) -> ImportResult:
@@ -158,6 +163,7 @@ class _Plan:
             customers_created=len(self.customers),
             payments_created=len(self.payments),
             dry_run=dry_run,
+            disputed_invoice_ids=tuple(i.pk for i in self.disputed if i.pk is not None),
         )
 
 
@@ -265,11 +271,12 @@ def _plan(*, company: Company, rows: Sequence[InvoiceRow], actor: Actor, on: dat
             net_amount=total,
             vat_amount=ZERO,
             total_amount=total,
-            disputed=row.disputed,
             source=Invoice.Source.IMPORT,
             created_by=user,
         )
         plan.invoices.append(invoice)
+        if row.disputed:
+            plan.disputed.append(invoice)
         if row.paid_amount > 0:
             payment = Payment(
                 company=company,

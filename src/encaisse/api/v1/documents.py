@@ -13,8 +13,9 @@ from ninja import Field, Router, Schema, Status
 
 from encaisse.api.auth import money_manager, principal
 from encaisse.api.fields import READ_ERRORS, WRITE_ERRORS, AmountIn, Day, Id, Money, Str100
+from encaisse.collection.services import invoice_lifecycle_record
 from encaisse.core.scoping import get_for_company_or_404
-from encaisse.invoicing.documents.lifecycle import lifecycle_events, lifecycle_record
+from encaisse.invoicing.documents.lifecycle import lifecycle_events
 from encaisse.invoicing.documents.services import invoice_document, quote_document
 from encaisse.invoicing.models import (
     Invoice,
@@ -92,10 +93,10 @@ def invoices_lifecycle(request: HttpRequest, invoice_id: Id) -> list[LifecycleEv
 def invoices_lifecycle_record(
     request: HttpRequest, invoice_id: Id, payload: LifecycleIn
 ) -> Status[LifecycleEvent]:
-    """Record a status received from the platform; 207 and 210 flag the invoice disputed."""
+    """Record a status received from the platform; 207 and 210 open a dispute."""
     caller = money_manager(request)
     invoice = get_for_company_or_404(Invoice, company=caller.company, pk=invoice_id)
-    event = lifecycle_record(
+    event = invoice_lifecycle_record(
         company=caller.company,
         invoice_id=invoice.pk,
         status=payload.status,

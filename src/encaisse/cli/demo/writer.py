@@ -3,7 +3,8 @@
 The rows bypass the services on purpose: the plan already keeps their invariants (gapless
 numbers, totals from `invoicing.calc`, allocations within payments and invoices), and going
 through `invoice_issue` and `payment_record` one row at a time would take hours at 500 000
-invoices. One audit event records the generation.
+invoices. One audit event records the generation. Disputes go through collection
+(`disputes_open_bulk`), which owns them and keeps `Invoice.disputed`: one per disputed invoice.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from encaisse.cli.demo.plan import DemoPlan
 from encaisse.cli.demo.records import DEFAULT_TERMS, InvoiceRecord, PaymentRecord
+from encaisse.collection.services import disputes_open_bulk
 from encaisse.core.audit import audit_record
 from encaisse.core.bulk import BulkTable, IdBlock
 from encaisse.core.exceptions import DomainError
@@ -149,12 +151,13 @@ def demo_write(plan: DemoPlan, *, slug: str, batch_size: int = INSERT_BATCH) -> 
     terms_ids = {key: t.pk for key, t in terms.items()}
     tables = _Tables(company)
     invoice_ids: list[int] = []
+    disputed: list[int] = []
     counts = {"invoices": 0, "credit_notes": 0, "lines": 0, "payments": 0, "allocations": 0}
     for batch in plan.batches(batch_size):
         if batch.invoices:
-            invoice_ids.extend(
-                tables.documents(batch.invoices, customer_ids, terms_ids, invoice_ids)
-            )
+            ids = tables.documents(batch.invoices, customer_ids, terms_ids, invoice_ids)
+            invoice_ids.extend(ids)
+            disputed.extend(pk for r, pk in zip(batch.invoices, ids, strict=True) if r.disputed)
             counts["invoices"] += len(batch.invoices)
             counts["lines"] += sum(len(i.lines) for i in batch.invoices)
         if batch.credit_notes:
@@ -174,6 +177,9 @@ def demo_write(plan: DemoPlan, *, slug: str, batch_size: int = INSERT_BATCH) -> 
         NumberSequence.objects.update_or_create(
             company=company, series=series, defaults={"last_number": last}
         )
+    disputes_open_bulk(
+        company=company, texts=dict.fromkeys(disputed, ""), actor=None, on=plan.config.today
+    )
     result = DemoResult(company=company, customers=len(customer_ids), **counts)
     audit_record(
         company=company,
@@ -218,7 +224,6 @@ class _Tables:
                 "vat_amount",
                 "total_amount",
                 "credited_invoice",
-                "disputed",
                 "source",
                 "notes",
             ),
@@ -297,7 +302,6 @@ class _Tables:
                 r.vat_amount,
                 r.total_amount,
                 invoice_ids[r.credited_invoice] if r.credited_invoice is not None else None,
-                r.disputed,
                 demo,
                 r.notes,
             )

@@ -1,10 +1,13 @@
 """The dunning run: decide for every open invoice in bulk, write the outbox in one transaction.
 
 A fixed number of queries whatever the number of invoices: open invoices with their open
-amount, the last step sent per invoice, promises, policies, customers and contacts, then bulk
-inserts. Deciding is `dunning.rules`; wording is `rendering`. The unique (invoice, step,
-channel) constraint of ReminderInvoice makes a concurrent or repeated run fail rather than
-send twice; a repeated run on the same day decides nothing new.
+amount, the last step sent per invoice, what is paused (`collection.selectors.dunning_pauses`,
+the only read of disputes, promises and holds, after `promises_settle` has judged the promises
+that ran out), policies, customers and contacts, then bulk inserts. Deciding is
+`dunning.rules`; wording is `rendering`. The unique (invoice, step, channel) constraint of
+ReminderInvoice makes a concurrent or repeated run fail rather than send twice; a repeated run
+on the same day decides nothing new. The skipped counts say why an invoice was paused
+(disputed, on_hold, promise, paused).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +24,9 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from encaisse.collection.models import Promise
+from encaisse.collection.pauses import DunningPauses, PauseReason
+from encaisse.collection.selectors import dunning_pauses
+from encaisse.collection.services import promises_settle
 from encaisse.core import penalties
 from encaisse.core.models import AuditEvent, Company
 from encaisse.core.money import ZERO
@@ -99,10 +104,7 @@ def _open_invoices(company: Company) -> list[dict[str, Any]]:
             "total_amount",
             "credited_amount",
             "open_amount",
-            "disputed",
             "customer__risk_class",
-            "customer__on_hold_reason",
-            "customer__on_hold_until",
         )
     )
 
@@ -116,54 +118,19 @@ def _last_sent(company: Company) -> dict[int, tuple[int, date]]:
     return {r["invoice_id"]: (r["last_offset"], r["last_on"]) for r in rows}
 
 
-def _promises(
-    company: Company,
-    on: date,
-    *,
-    open_invoices: set[int],
-    open_customers: set[int],
-    dry_run: bool,
-) -> tuple[dict[int, date], dict[int, date]]:
-    """Pause ends per customer (promises on all invoices) and per invoice (listed ones).
-
-    Open promises whose date plus grace has passed are closed: kept when nothing they
-    covered is still owed, else broken (and dunning resumes).
-    """
-    rows = list(
-        Promise.objects.filter(company=company, state=Promise.State.OPEN).values(
-            "id", "customer_id", "promised_on", "grace_days"
-        )
-    )
-    listed: dict[int, list[int]] = defaultdict(list)
-    for promise_id, invoice_id in Promise.invoices.through.objects.filter(
-        promise__company=company, promise__state=Promise.State.OPEN
-    ).values_list("promise_id", "invoice_id"):
-        listed[promise_id].append(invoice_id)
-    by_customer: dict[int, date] = {}
-    by_invoice: dict[int, date] = {}
-    broken: list[int] = []
-    kept: list[int] = []
-    for row in rows:
-        until = row["promised_on"] + timedelta(days=row["grace_days"])
-        if until < on:
-            covered = listed.get(row["id"])
-            owed = (
-                any(i in open_invoices for i in covered)
-                if covered
-                else row["customer_id"] in open_customers
-            )
-            (broken if owed else kept).append(row["id"])
-            continue
-        if row["id"] in listed:
-            for invoice_id in listed[row["id"]]:
-                by_invoice[invoice_id] = max(until, by_invoice.get(invoice_id, until))
-        else:
-            by_customer[row["customer_id"]] = max(until, by_customer.get(row["customer_id"], until))
-    if not dry_run:
-        for ids, state in ((broken, Promise.State.BROKEN), (kept, Promise.State.KEPT)):
-            if ids:
-                Promise.objects.filter(company=company, pk__in=ids).update(state=state)
-    return by_customer, by_invoice
+def _state_pauses(pauses: DunningPauses, invoice_id: int, customer_id: int) -> dict[str, Any]:
+    """The pause fields of `rules.InvoiceState`, from what collection says is paused and why."""
+    found = pauses.for_invoice(invoice_id, customer_id=customer_id)
+    if not found:
+        return {}
+    reasons = {p.reason for p in found}
+    promised = [p.until for p in found if p.reason == PauseReason.PROMISE and p.until]
+    return {
+        "disputed": PauseReason.DISPUTE in reasons,
+        "customer_on_hold": PauseReason.HOLD in reasons,
+        "promised_until": max(promised) if promised else None,
+        "paused": bool(reasons - {PauseReason.DISPUTE, PauseReason.HOLD, PauseReason.PROMISE}),
+    }
 
 
 def _recipients(company: Company, customer_ids: set[int]) -> dict[int, Recipient]:
@@ -221,33 +188,19 @@ def dunning_run(*, company: Company, on: date, dry_run: bool = False) -> RunResu
     result = RunResult(on=on, dry_run=dry_run)
     with transaction.atomic():
         book = policy_book(company)
+        if not dry_run:  # promises past their date and grace no longer pause anything
+            promises_settle(company=company, on=on)
+        pauses = dunning_pauses(company, on)
         rows = _open_invoices(company)
         if not dry_run:
-            owed = {r["id"] for r in rows if not r["disputed"]}
+            disputed = pauses.disputed_invoice_ids()
+            owed = {r["id"] for r in rows if r["id"] not in disputed}
             reminder_cancel_stale(company=company, now=timezone.now(), owed=owed)
         last = _last_sent(company)
-        promised_customer, promised_invoice = _promises(
-            company,
-            on,
-            open_invoices={r["id"] for r in rows},
-            open_customers={r["customer_id"] for r in rows},
-            dry_run=dry_run,
-        )
         states: list[rules.InvoiceState] = []
         policy_of: dict[int, int] = {}
         by_id: dict[int, dict[str, Any]] = {}
         for row in rows:
-            on_hold = bool(row["customer__on_hold_reason"]) and (
-                row["customer__on_hold_until"] is None or on <= row["customer__on_hold_until"]
-            )
-            promised = [
-                d
-                for d in (
-                    promised_customer.get(row["customer_id"]),
-                    promised_invoice.get(row["id"]),
-                )
-                if d is not None
-            ]
             sent = last.get(row["id"])
             states.append(
                 rules.InvoiceState(
@@ -255,11 +208,9 @@ def dunning_run(*, company: Company, on: date, dry_run: bool = False) -> RunResu
                     customer_id=row["customer_id"],
                     due_date=row["due_date"],
                     open_amount=row["open_amount"],
-                    disputed=row["disputed"],
-                    customer_on_hold=on_hold,
-                    promised_until=max(promised) if promised else None,
                     last_offset=sent[0] if sent else None,
                     last_sent_on=sent[1] if sent else None,
+                    **_state_pauses(pauses, row["id"], row["customer_id"]),
                 )
             )
             policy_of[row["id"]] = book.policy_for(row["customer_id"], row["customer__risk_class"])

@@ -8,13 +8,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from encaisse.collection.services import promise_create
+from encaisse.collection.services import disputes_open_bulk, promise_create
 from encaisse.core.actors import Actor, actor_user
 from encaisse.core.audit import audit_record
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
 from encaisse.dunning.models import Channel, Reminder
-from encaisse.invoicing.services import invoice_set_disputed
 
 
 def reminder_lock(*, company: Company, pk: int) -> Reminder:
@@ -112,8 +111,9 @@ def reminder_call_outcome(
     promised_amount: Decimal | None = None,
     contact_name: str = "",
 ) -> Reminder:
-    """Close a call task with what happened: a promise pauses dunning, a dispute flags the
-    invoices, a wrong contact leaves the task failed for someone to fix the number."""
+    """Close a call task with what happened: a promise pauses dunning, a dispute is opened on
+    each invoice still owed and not yet disputed, a wrong contact leaves the task failed for
+    someone to fix the number."""
     reminder = reminder_lock(company=company, pk=reminder_id)
     if reminder.channel != Channel.PHONE or reminder.state != Reminder.State.QUEUED:
         raise DomainError("reminder_not_call", _("This is not a call waiting to be made."))
@@ -139,14 +139,10 @@ def reminder_call_outcome(
             note=note,
         )
     elif outcome == Reminder.Outcome.DISPUTE:
-        for invoice_id in invoice_ids:
-            invoice_set_disputed(
-                company=company,
-                invoice_id=invoice_id,
-                disputed=True,
-                actor=actor,
-                reason=note or _("Raised during a reminder call."),
-            )
+        text = note.strip() or _("Raised during a reminder call.")
+        disputes_open_bulk(
+            company=company, texts=dict.fromkeys(invoice_ids, text), actor=actor, on=on
+        )
     reminder.outcome = outcome
     reminder.outcome_note = note.strip()
     reminder.decided_by = actor_user(actor)

@@ -2,7 +2,8 @@
 
 A platform connector (plateforme agréée) or a user records them; encaisse records 212
 "Encaissée" itself when an invoice becomes fully paid. 207 (disputed) and 210 (refused)
-flag the invoice as disputed, which stops reminders until the dispute is cleared.
+open a dispute, which stops reminders until it is resolved: collection owns disputes, so
+callers record statuses through `collection.services.invoice_lifecycle_record`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from encaisse.core.audit import audit_record
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
 from encaisse.invoicing.models import Invoice, LifecycleEvent, LifecycleStatus
-from encaisse.invoicing.services import invoice_lock, invoice_set_disputed
+from encaisse.invoicing.services import invoice_lock
 
 DISPUTING = frozenset({LifecycleStatus.DISPUTED, LifecycleStatus.REFUSED})
 
@@ -78,11 +79,6 @@ def lifecycle_record(
             "source": source,
         },
     )
-    if status in DISPUTING and not invoice.disputed:
-        reason = message or str(LifecycleStatus(status).label)
-        invoice_set_disputed(
-            company=company, invoice_id=invoice.pk, disputed=True, actor=actor, reason=reason
-        )
     return event
 
 

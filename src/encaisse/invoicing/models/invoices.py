@@ -85,8 +85,9 @@ class Invoice(CompanyScoped):
         blank=True,
         related_name="credit_notes",
     )
+    # True while the invoice has an open dispute: kept by collection's dispute services only
+    # (collection.models.Dispute holds the amount, reason and resolution).
     disputed = models.BooleanField(_("disputed"), default=False)
-    dispute_reason = models.CharField(_("dispute reason"), max_length=500, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(

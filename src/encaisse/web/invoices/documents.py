@@ -11,12 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from encaisse.collection.services import invoice_lifecycle_record
 from encaisse.core.dates import today
 from encaisse.core.exceptions import DomainError
 from encaisse.core.scoping import get_for_company_or_404
 from encaisse.customers.models import Customer
 from encaisse.invoicing.documents import services
-from encaisse.invoicing.documents.lifecycle import lifecycle_record
 from encaisse.invoicing.documents.receive import einvoice_import
 from encaisse.invoicing.models import Invoice
 from encaisse.web.invoices import document_forms as forms
@@ -77,7 +77,7 @@ def invoice_lifecycle_view(request: StaffRequest, pk: int) -> HttpResponse:
         return redirect("web:invoice_detail", pk=invoice.pk)
     data = form.cleaned_data
     try:
-        lifecycle_record(
+        invoice_lifecycle_record(
             company=request.company,
             invoice_id=invoice.pk,
             status=data["status"],

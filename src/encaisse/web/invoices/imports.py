@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from encaisse.collection.services import invoices_import
 from encaisse.core.dates import today
 from encaisse.invoicing.importer.errors import RowError
 from encaisse.invoicing.importer.mapping import FIELDS, mapping_text, parse_mapping_items
@@ -70,7 +71,7 @@ def invoice_import(request: StaffRequest) -> HttpResponse:
                 form.cleaned_data["mapping"].splitlines(), file=upload.name
             )
             if not errors:
-                result = importer.invoice_import(
+                result = invoices_import(
                     company=company,
                     content=upload.read(),
                     filename=upload.name,

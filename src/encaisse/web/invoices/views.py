@@ -13,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from encaisse.collection.models import Dispute
+from encaisse.collection.services import dispute_open, invoice_disputes_resolve
 from encaisse.core.audit import audit_events_for
 from encaisse.core.dates import today
 from encaisse.core.exceptions import DomainError
@@ -25,7 +27,6 @@ from encaisse.invoicing.services import (
     invoice_draft_create,
     invoice_draft_update,
     invoice_issue,
-    invoice_set_disputed,
 )
 from encaisse.payments.models import Allocation
 from encaisse.payments.services import allocation_undo, credit_note_issue
@@ -218,13 +219,26 @@ def invoice_cancel_view(request: StaffRequest, pk: int) -> HttpResponse:
 def invoice_dispute_view(request: StaffRequest, pk: int) -> HttpResponse:
     invoice = get_for_company_or_404(Invoice, company=request.company, pk=pk)
     disputed = request.POST.get("disputed") == "1"
-    invoice_set_disputed(
-        company=request.company, invoice_id=invoice.pk, disputed=disputed, actor=request.user
-    )
-    if disputed:
-        messages.success(request, _("Invoice marked as disputed."))
+    try:
+        if disputed:
+            dispute_open(
+                company=request.company,
+                invoice_id=invoice.pk,
+                reason=Dispute.Reason.OTHER,
+                actor=request.user,
+                on=today(),
+            )
+        else:
+            invoice_disputes_resolve(
+                company=request.company, invoice_id=invoice.pk, actor=request.user, on=today()
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
     else:
-        messages.success(request, _("Invoice no longer disputed."))
+        if disputed:
+            messages.success(request, _("Invoice marked as disputed."))
+        else:
+            messages.success(request, _("Invoice no longer disputed."))
     return redirect("web:invoice_detail", pk=invoice.pk)
 
 

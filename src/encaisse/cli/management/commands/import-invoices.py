@@ -9,11 +9,12 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from encaisse.collection.services import invoices_import
 from encaisse.core.cli import EncaisseCommand, parse_date_arg, resolve_company
 from encaisse.invoicing.importer.errors import RowError
 from encaisse.invoicing.importer.mapping import FIELDS, parse_mapping_items
 from encaisse.invoicing.importer.rows import DATE_FORMATS
-from encaisse.ledger.invoice_import import ImportResult, invoice_import
+from encaisse.ledger.invoice_import import ImportResult
 
 HELP = f"""Import invoices issued by another tool from a CSV or XLSX file, all or nothing.
 
@@ -67,7 +68,7 @@ class Command(EncaisseCommand):
             mapping, errors = parse_mapping_items(options["map"], file=path.name)
             if errors:
                 raise CommandError(_refusal(errors))
-        result = invoice_import(
+        result = invoices_import(
             company=company,
             content=path.read_bytes(),
             filename=path.name,
