@@ -366,8 +366,14 @@ def test_demo_numbers_are_gapless_and_the_app_continues_them(demo: tuple[Company
 def test_demo_writes_one_audit_event_and_sets_up_its_users(demo: tuple[Company, str]) -> None:
     company, _out = demo
     events = AuditEvent.objects.filter(company=company)
-    assert list(events.values_list("kind", flat=True)) == ["demo.generated"]
-    assert events.get().after["invoices"] == 300
+    disputed = Invoice.objects.filter(company=company, disputed=True).count()
+    # one for the generation, one per dispute that collection opened on a disputed invoice
+    assert disputed > 0
+    assert Counter(events.values_list("kind", flat=True)) == {
+        "demo.generated": 1,
+        "collection.dispute_opened": disputed,
+    }
+    assert events.get(kind="demo.generated").after["invoices"] == 300
     roles = dict(Membership.objects.filter(company=company).values_list("user__username", "role"))
     assert roles == {"demo": Role.OWNER, "comptable": Role.ACCOUNTANT}
     assert Client().login(username="demo", password="demo")

@@ -12,6 +12,8 @@ import pytest
 from django.core.mail.backends.smtp import EmailBackend
 from pypdf import PdfReader
 
+from encaisse.collection.models import Dispute
+from encaisse.collection.services import dispute_open
 from encaisse.core.models import Company
 from encaisse.core.tests.factories import CustomerFactory, make_payment
 from encaisse.customers.models import Customer
@@ -23,7 +25,6 @@ from encaisse.dunning.services import (
     reminder_retry,
 )
 from encaisse.dunning.tests.conftest import Inbox, invoice_for
-from encaisse.invoicing.services import invoice_set_disputed
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -174,7 +175,13 @@ def test_waiting_reminder_of_a_paid_or_disputed_invoice_is_cancelled(
     dunning_run(company=company, on=date(2025, 5, 16))
     # when one pays and the other disputes before delivery
     make_payment(company=company, customer=garage, amount="120.00", received_on=date(2025, 5, 16))
-    invoice_set_disputed(company=company, invoice_id=disputed.pk, disputed=True, actor=None)
+    dispute_open(
+        company=company,
+        invoice_id=disputed.pk,
+        reason=Dispute.Reason.QUALITY,
+        actor=None,
+        on=date(2025, 5, 16),
+    )
     result = deliver_pending(company=company, now=NOW)
     # then nothing is sent, both are cancelled
     assert (result.sent, result.cancelled) == (0, 2)

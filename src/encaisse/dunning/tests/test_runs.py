@@ -8,15 +8,14 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from encaisse.collection.models import Promise
-from encaisse.collection.services import customer_hold_set, promise_create
+from encaisse.collection.models import Dispute, Promise
+from encaisse.collection.services import customer_hold_set, dispute_open, promise_create
 from encaisse.core.models import AuditEvent, Company
 from encaisse.core.tests.factories import CustomerFactory, make_payment
 from encaisse.customers.models import Customer
 from encaisse.dunning.models import Policy, PolicyAssignment, Reminder, ReminderInvoice, Step
 from encaisse.dunning.services import dunning_run, policy_default_ensure
 from encaisse.dunning.tests.conftest import invoice_for
-from encaisse.invoicing.services import invoice_set_disputed
 from encaisse.payments.services import credit_note_issue
 
 D = Decimal
@@ -128,8 +127,13 @@ def test_skips_paid_credited_disputed_held_and_promised(company: Company) -> Non
         company=company, customer=customers[0], amount="120.00", received_on=date(2025, 5, 10)
     )
     credit_note_issue(company=company, invoice_id=credited.pk, actor=None, on=date(2025, 5, 12))
-    invoice_set_disputed(
-        company=company, invoice_id=disputed.pk, disputed=True, actor=None, reason="Non livré"
+    dispute_open(
+        company=company,
+        invoice_id=disputed.pk,
+        reason=Dispute.Reason.NOT_DELIVERED,
+        text="Non livré",
+        actor=None,
+        on=date(2025, 5, 12),
     )
     customer_hold_set(
         company=company, customer_id=customers[3].pk, reason="Négociation", until=None, actor=None

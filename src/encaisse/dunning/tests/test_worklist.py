@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from encaisse.collection.models import Promise
+from encaisse.collection.models import Dispute, Promise
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import AuditEvent, Company
 from encaisse.core.tests.factories import make_payment
@@ -91,7 +91,14 @@ def test_call_raising_a_dispute_flags_the_invoices(company: Company, call: Remin
         note="Livraison incomplète",
     )
     invoice = call.invoices.get()
-    assert (invoice.disputed, invoice.dispute_reason) == (True, "Livraison incomplète")
+    dispute = Dispute.objects.get()
+    assert invoice.disputed
+    assert (dispute.invoice_id, dispute.reason, dispute.reason_text, dispute.opened_on) == (
+        invoice.pk,
+        Dispute.Reason.OTHER,
+        "Livraison incomplète",
+        date(2025, 7, 1),
+    )
 
 
 def test_wrong_contact_leaves_a_failure(company: Company, call: Reminder) -> None:

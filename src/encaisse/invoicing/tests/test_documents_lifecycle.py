@@ -11,7 +11,7 @@ from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
 from encaisse.core.tests.factories import make_payment
 from encaisse.invoicing.documents.lifecycle import lifecycle_record
-from encaisse.invoicing.models import LifecycleEvent, LifecycleStatus
+from encaisse.invoicing.models import LifecycleEvent
 from encaisse.invoicing.tests.documents_helpers import issue_invoice, make_buyer
 from encaisse.payments.services import payment_allocate
 
@@ -38,20 +38,6 @@ def test_statuses_are_recorded_with_date_and_source(company: Company) -> None:
         ("200", date(2025, 3, 10), "api", "PA Exemple"),
         ("202", date(2025, 3, 11), "api", "PA Exemple"),
     ]
-
-
-def test_refused_status_flags_the_invoice_disputed(company: Company) -> None:
-    invoice = issue_invoice(company, make_buyer(company))
-    lifecycle_record(
-        company=company,
-        invoice_id=invoice.pk,
-        status=LifecycleStatus.REFUSED,
-        on=date(2025, 3, 12),
-        actor=None,
-        message="Prix non conforme à la commande",
-    )
-    invoice.refresh_from_db()
-    assert (invoice.disputed, invoice.dispute_reason) == (True, "Prix non conforme à la commande")
 
 
 @pytest.mark.parametrize(
