@@ -14,6 +14,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from encaisse.core.models import CompanyScoped
 from encaisse.customers.models import Customer
@@ -89,9 +90,9 @@ class Dispute(CompanyScoped):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        RESOLVED = "resolved", _("Resolved")
-        REJECTED = "rejected", _("Rejected")
+        OPEN = "open", pgettext_lazy("dispute", "Open")
+        RESOLVED = "resolved", pgettext_lazy("dispute", "Resolved")
+        REJECTED = "rejected", pgettext_lazy("dispute", "Rejected")
 
     invoice = models.ForeignKey(
         Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="disputes"

@@ -74,9 +74,9 @@ def test_refused_status_opens_a_dispute_with_its_message(company: Company) -> No
     # then the status is recorded and a dispute opened on the open amount
     invoice.refresh_from_db()
     assert invoice.disputed
-    assert list(
-        Dispute.objects.values_list("amount", "reason", "reason_text", "opened_on")
-    ) == [(D("120.00"), "other", "Prix non conforme à la commande", date(2025, 3, 12))]
+    assert list(Dispute.objects.values_list("amount", "reason", "reason_text", "opened_on")) == [
+        (D("120.00"), "other", "Prix non conforme à la commande", date(2025, 3, 12))
+    ]
     assert LifecycleEvent.objects.filter(invoice=invoice).count() == 1
 
 

@@ -130,9 +130,7 @@ def test_broken_promise_waits_on_the_worklist_until_followed_up(company: Company
     # then it leaves the worklist, and cannot be followed up twice
     assert promises_broken_unhandled(company) == []
     with pytest.raises(DomainError):
-        promise_follow_up(
-            company=company, promise_id=promise.pk, actor=None, on=date(2025, 5, 27)
-        )
+        promise_follow_up(company=company, promise_id=promise.pk, actor=None, on=date(2025, 5, 27))
     promise.refresh_from_db()
     assert promise.followed_up_on == date(2025, 5, 26)
 

@@ -9,11 +9,17 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from encaisse.collection.models import Dispute, Promise
-from encaisse.collection.services import customer_hold_set, dispute_open, promise_create
+from encaisse.collection.services import (
+    customer_hold_set,
+    dispute_open,
+    dispute_resolve,
+    promise_create,
+)
 from encaisse.core.models import AuditEvent, Company
 from encaisse.core.tests.factories import CustomerFactory, make_payment
 from encaisse.customers.models import Customer
 from encaisse.dunning.models import Policy, PolicyAssignment, Reminder, ReminderInvoice, Step
+from encaisse.dunning.selectors import dunning_worklist
 from encaisse.dunning.services import dunning_run, policy_default_ensure
 from encaisse.dunning.tests.conftest import invoice_for
 from encaisse.payments.services import credit_note_issue
@@ -174,7 +180,92 @@ def test_broken_promise_resumes(company: Company, garage: Customer) -> None:
     result = dunning_run(company=company, on=date(2025, 5, 26))
     assert result.by_step == {"J+8": 1}
     promise.refresh_from_db()
-    assert promise.state == Promise.State.BROKEN
+    assert (promise.state, promise.closed_on) == (Promise.State.BROKEN, date(2025, 5, 26))
+    # judged by collection, with its audit row, and waiting on the worklist
+    assert AuditEvent.objects.filter(kind="collection.promise_closed").count() == 1
+    assert dunning_worklist(company, on=date(2025, 5, 26)).broken_promises == [promise]
+
+
+def test_a_dry_run_leaves_promises_open(company: Company, garage: Customer) -> None:
+    invoice_for(company, garage, "100.00")
+    promise = promise_create(
+        company=company,
+        customer=garage,
+        promised_on=date(2025, 5, 20),
+        amount=D("120.00"),
+        actor=None,
+        on=date(2025, 5, 19),
+    )
+    result = dunning_run(company=company, on=date(2025, 5, 26), dry_run=True)
+    assert (result.reminders_created, result.skipped) == (1, {})
+    promise.refresh_from_db()
+    assert promise.state == Promise.State.OPEN
+
+
+@pytest.mark.parametrize("reason", ["dispute", "promise", "hold"])
+def test_each_pause_reason_stops_the_reminder_and_is_counted(
+    company: Company, garage: Customer, reason: str
+) -> None:
+    # given an overdue invoice paused for one reason
+    invoice = invoice_for(company, garage, "100.00")
+    if reason == "dispute":
+        dispute_open(
+            company=company,
+            invoice_id=invoice.pk,
+            reason=Dispute.Reason.QUANTITY,
+            amount=D("10.00"),  # a part: the whole invoice waits, as before
+            actor=None,
+            on=date(2025, 5, 15),
+        )
+    elif reason == "promise":
+        promise_create(
+            company=company,
+            customer=garage,
+            promised_on=date(2025, 5, 20),
+            amount=D("120.00"),
+            actor=None,
+            on=date(2025, 5, 15),
+            invoice_ids=[invoice.pk],
+        )
+    else:
+        customer_hold_set(
+            company=company,
+            customer_id=garage.pk,
+            reason="Négociation",
+            until=date(2025, 5, 16),
+            actor=None,
+        )
+    # when the run decides on Friday 16 May
+    result = dunning_run(company=company, on=FRIDAY)
+    # then no reminder, and the skipped counts say why
+    skip = {"dispute": "disputed", "promise": "promise", "hold": "on_hold"}[reason]
+    assert (result.reminders_created, result.skipped) == (0, {skip: 1})
+    assert Reminder.objects.count() == 0
+
+
+def test_resolving_the_dispute_lets_the_next_run_send(company: Company, garage: Customer) -> None:
+    # given a disputed invoice that the Friday run passed over
+    invoice = invoice_for(company, garage, "100.00")
+    dispute = dispute_open(
+        company=company,
+        invoice_id=invoice.pk,
+        reason=Dispute.Reason.NOT_DELIVERED,
+        actor=None,
+        on=date(2025, 5, 15),
+    )
+    assert dunning_run(company=company, on=FRIDAY).skipped == {"disputed": 1}
+    # when the dispute is resolved on Monday and the run decides again
+    dispute_resolve(
+        company=company,
+        dispute_id=dispute.pk,
+        resolution="Livré le 19/05",
+        actor=None,
+        on=date(2025, 5, 19),
+    )
+    result = dunning_run(company=company, on=date(2025, 5, 19))
+    # then the invoice gets its first reminder
+    assert (result.by_step, result.skipped) == ({"J+1": 1}, {})
+    assert Reminder.objects.get().lines.get().invoice_id == invoice.pk
 
 
 def test_policy_by_assignment_risk_class_and_minimum(company: Company) -> None:

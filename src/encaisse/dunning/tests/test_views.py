@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from encaisse.collection.models import Promise
+from encaisse.collection.services import promise_create
 from encaisse.core.models import Company, Role
 from encaisse.core.tests.factories import (
     CustomerFactory,
@@ -46,6 +47,28 @@ def test_worklist_lists_approvals_and_calls(owner_client: Client, work: dict) ->
     assert f'id="approval-{work["notice"].pk}"' in html
     assert f'id="call-{work["call"].pk}"' in html
     assert "Menuiserie Blanc" in html
+
+
+def test_worklist_lists_broken_promises(
+    owner_client: Client, company: Company, garage: Customer
+) -> None:
+    # given a promise of 20 May that the run of 26 May judged broken
+    invoice_for(company, garage, "100.00")
+    promise = promise_create(
+        company=company,
+        customer=garage,
+        promised_on=date(2025, 5, 20),
+        amount=D("120.00"),
+        actor=None,
+        on=date(2025, 5, 19),
+        contact_name="M. Martin",
+    )
+    dunning_run(company=company, on=date(2025, 5, 26))
+    # when
+    html = owner_client.get("/dunning/worklist/").content.decode()
+    # then
+    assert f'id="broken-promise-{promise.pk}"' in html
+    assert "M. Martin" in html
 
 
 def test_approve_from_the_worklist(owner_client: Client, work: dict) -> None:
