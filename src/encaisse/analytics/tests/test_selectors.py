@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from encaisse.analytics import kpi, selectors
+from encaisse.collection.models import Dispute
+from encaisse.collection.services import dispute_open
 from encaisse.core.models import Company
 from encaisse.core.money import quantize
 from encaisse.core.tests.factories import CompanyFactory, CustomerFactory
@@ -83,8 +85,15 @@ def build(
             day,
             day + timedelta(days=term),
             total,
-            disputed=disputed,
         )
+        if disputed:  # opened before any receipt, so the whole total is open
+            dispute_open(
+                company=company,
+                invoice_id=invoice.pk,
+                reason=Dispute.Reason.OTHER,
+                actor=None,
+                on=day,
+            )
         receipts, left = [], total
         for part in parts:
             amount = min(left, quantize(total * part.pct / 100))
