@@ -397,5 +397,6 @@ def test_another_companys_row_is_a_404_in_the_api(
 
     # then it is not found, shows nothing of the other company and changes nothing
     assert response.status_code == 404, response.content
+    assert re.fullmatch(r"not_found|\w+_unknown", response.json()["code"]), response.content
     assert leaks(response.content, zorglub) == []
     assert holdings(zorglub) == before
