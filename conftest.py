@@ -12,6 +12,8 @@ from django.utils import translation
 
 from encaisse.core.models import Company, Membership, Role
 from encaisse.core.tests.factories import CompanyFactory, MembershipFactory, UserFactory
+from encaisse.core.tests.needs import service_missing
+from encaisse.core.tests.worker import redis_up
 
 
 @pytest.fixture(autouse=True)
@@ -52,3 +54,10 @@ def owner_client(owner: Membership) -> Client:
     client = Client()
     client.force_login(owner.user)
     return client
+
+
+@pytest.fixture
+def needs_redis() -> None:
+    """Redis on 127.0.0.1:6379, or a skip (a failure under CI=true)."""
+    if not redis_up():
+        service_missing("no Redis on 127.0.0.1:6379")

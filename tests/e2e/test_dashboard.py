@@ -23,7 +23,7 @@ from encaisse.core.tests.factories import (
     make_invoice,
     make_payment,
 )
-from encaisse.core.tests.worker import QUEUE, redis_up, tasks_sent_to
+from encaisse.core.tests.worker import QUEUE, tasks_sent_to
 
 pytestmark = pytest.mark.e2e
 
@@ -120,7 +120,7 @@ def test_dashboard_charts_and_click_through_to_the_oldest_invoices(
     context.close()
 
 
-@pytest.mark.skipif(not redis_up(), reason="no Redis on 127.0.0.1:6379")
+@pytest.mark.usefixtures("needs_redis")
 def test_dashboard_before_its_first_figures_shows_them_when_the_worker_is_done(
     live_server: LiveServer, transactional_db: None, browser: Browser, log_in: LogIn, settings
 ) -> None:

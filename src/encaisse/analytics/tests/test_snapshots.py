@@ -19,6 +19,7 @@ from encaisse.analytics.models import FigureSnapshot
 from encaisse.core.dates import today
 from encaisse.core.models import Company, Membership
 from encaisse.core.tests.factories import CustomerFactory, make_invoice, make_payment
+from encaisse.core.tests.needs import service_missing
 from encaisse.core.tests.worker import QUEUE, redis_up, tasks_sent_to
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def home(company: Company) -> snapshots.Snapshot[HomeFigures]:
 def with_broker(settings) -> Iterator[object]:
     """The configuration of a deployment with a broker: tasks are sent to Redis, not run."""
     if not redis_up():
-        pytest.skip("no Redis on 127.0.0.1:6379")
+        service_missing("no Redis on 127.0.0.1:6379")
     with tasks_sent_to(BROKER, settings) as queue:
         yield queue
 

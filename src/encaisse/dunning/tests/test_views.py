@@ -153,21 +153,6 @@ def test_invoice_page_shows_penalties_and_records_a_decision(
     assert PenaltyDecision.objects.get().kind == "waived"
 
 
-def test_other_company_reminder_is_a_404(
-    owner_client: Client, other_company: Company, work: dict
-) -> None:
-    theirs = CustomerFactory.create(company=other_company)
-    invoice_for(other_company, theirs, "100.00")
-    dunning_run(company=other_company, on=date(2025, 5, 16))
-    reminder = Reminder.objects.get(company=other_company)
-    assert owner_client.get(f"/dunning/reminders/{reminder.pk}/").status_code == 404
-    assert owner_client.post(f"/dunning/reminders/{reminder.pk}/skip/").status_code == 404
-    reminder.refresh_from_db()
-    assert reminder.state == "queued"
-    assert owner_client.get(f"/dunning/customers/{theirs.pk}/hold/").status_code == 404
-    assert owner_client.get(f"/collection/customers/{theirs.pk}/promise/").status_code == 404
-
-
 def test_accountant_cannot_approve(company: Company, work: dict) -> None:
     user = UserFactory.create(username="compta")
     MembershipFactory.create(company=company, user=user, role=Role.ACCOUNTANT)
