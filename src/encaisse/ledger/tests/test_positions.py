@@ -5,8 +5,8 @@ import pytest
 
 from encaisse.core.models import Company
 from encaisse.core.tests.factories import CustomerFactory, make_invoice, make_payment
-from encaisse.customers.selectors import customer_balances, customer_list, customer_statement
 from encaisse.invoicing.services import LineData
+from encaisse.ledger.positions import customer_balances, customer_list, customer_statement
 from encaisse.payments.services import credit_note_issue
 
 D = Decimal
