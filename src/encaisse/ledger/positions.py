@@ -151,7 +151,10 @@ def open_items(
             .values_list(*fields, "stored")
             .order_by()
         )
-        return [OpenItem(*row[:5], quantize(row[5]), row[6]) for row in rows]
+        return [
+            OpenItem(pk, cid, number, issued, due, quantize(total), amount)
+            for pk, cid, number, issued, due, total, amount in rows
+        ]
     credited: dict[int, Decimal] = {
         invoice_id: quantized(total)
         for invoice_id, total in _for_customer(
@@ -482,10 +485,13 @@ def customer_statement(
         item.invoice_id: item
         for item in open_items(company, on=as_of, customer_id=customer.pk, open_only=False)
     }
+    rows = {
+        name: qs.filter(customer=customer) for name, (qs, _f) in _movements(company, as_of).items()
+    }
     movements: list[Movement] = []
-    notes = Invoice.objects.filter(
-        company=company, customer=customer, kind=CREDIT_NOTE, status=ISSUED, issue_date__lte=as_of
-    ).values_list("issue_date", "number", "credited_invoice__number", "total_amount")
+    notes = rows["credited"].values_list(
+        "issue_date", "number", "credited_invoice__number", "total_amount"
+    )
     for on, number, credited, total in notes:
         label = number + (f" ({credited})" if credited else "")
         movements.append(Movement(on, "credit_note", label, None, ZERO, total, None))
@@ -502,9 +508,7 @@ def customer_statement(
             )
         )
     methods = dict(Payment.Method.choices)
-    payments = Payment.objects.filter(
-        company=company, customer=customer, received_on__lte=as_of
-    ).values_list("received_on", "reference", "method", "amount")
+    payments = rows["received"].values_list("received_on", "reference", "method", "amount")
     for on, reference, method, amount in payments:
         label = reference or str(methods.get(method, method))
         movements.append(Movement(on, "payment", label, None, ZERO, amount, None))
