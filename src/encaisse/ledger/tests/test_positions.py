@@ -394,6 +394,7 @@ def brute_force(company: Company, on: date) -> dict[int, dict[str, D]]:
         return figures.setdefault(customer_id, dict.fromkeys(names, zero))
 
     for doc in documents:
+        assert doc.issue_date is not None  # issued
         if doc.issue_date > on:
             continue
         row = of(doc.customer_id)
@@ -414,12 +415,12 @@ def brute_force(company: Company, on: date) -> dict[int, dict[str, D]]:
             (
                 n.total_amount
                 for n in documents
-                if n.credited_invoice_id == doc.pk and n.issue_date <= on
+                if n.credited_invoice_id == doc.pk and (n.issue_date or on) <= on
             ),
             zero,
         )
         row["open"] += left
-        if doc.due_date < on:
+        if doc.due_date and doc.due_date < on:
             row["overdue"] += left
     for payment in payments:
         if payment.received_on <= on:
