@@ -42,7 +42,7 @@ import django
 django.setup()
 from encaisse.core.dates import today
 from encaisse.core.models import Company
-from encaisse.customers.selectors import customer_balances
+from encaisse.ledger.positions import customer_balances
 company = Company.objects.get(slug=%(slug)r)
 times, rows = [], 0
 for _ in range(%(repeat)d):

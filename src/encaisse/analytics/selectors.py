@@ -1,11 +1,8 @@
 """The KPIs of `analytics.kpi` computed on the database, set-based, for ledgers of any size.
 
-An invoice's open amount never goes below zero (allocations and credit notes never exceed its
-total). When nothing was received or credited after the date asked (today, usually), the
-settlement stored on invoices (ADR 4) gives it in one scan of the invoices. Otherwise sums of
-open amounts split into three grouped scans that the database does in one pass each: Σ totals
-of the invoices − Σ their allocations − Σ their credit notes, each grouped by customer and by
-the bucket of the invoice's due date. No query per invoice or per customer.
+What customers owe (open items, open amounts summed by customer and bucket, AR at month ends)
+is read from `ledger.positions`, the one read model of it; this module groups it into KPIs.
+No query per invoice or per customer.
 Money summed in SQL goes through `money_expr` (SQLite sums decimals as floats).
 """
 
@@ -23,79 +20,23 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
-    F,
-    Func,
     Max,
     Q,
-    QuerySet,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, TruncMonth
+from django.db.models.functions import TruncMonth
 
 from encaisse.analytics import kpi
-from encaisse.core.db import ZERO_VALUE, money_expr, quantized
+from encaisse.core.db import money_expr, quantized
 from encaisse.core.models import AuditEvent, Company
 from encaisse.core.money import ZERO, quantize
 from encaisse.customers.models import Customer
-from encaisse.invoicing.models import Invoice, stored_open_amount
-from encaisse.payments.models import Allocation, Payment
+from encaisse.invoicing.models import Invoice
+from encaisse.ledger import positions
 
 EPOCH = date(1, 1, 1)
-
-
-def _issued_invoices(company: Company) -> QuerySet[Invoice]:
-    return Invoice.objects.filter(
-        company=company, kind=Invoice.Kind.INVOICE, status=Invoice.Status.ISSUED
-    )
-
-
-def _allocations(company: Company) -> QuerySet[Allocation]:
-    return Allocation.objects.filter(
-        company=company,
-        invoice__kind=Invoice.Kind.INVOICE,
-        invoice__status=Invoice.Status.ISSUED,
-    )
-
-
-def _allocations_until(company: Company, on: date) -> QuerySet[Allocation]:
-    """Allocations of payments received by `on`. Usually no payment is dated later (`on` is
-    today), and the join to payments, the costliest part of the scan, is then left out."""
-    allocations = _allocations(company)
-    if Payment.objects.filter(company=company, received_on__gt=on).exists():
-        allocations = allocations.filter(payment__received_on__lte=on)
-    return allocations
-
-
-def _credits(company: Company) -> QuerySet[Invoice]:
-    """Issued credit notes linked to an issued invoice (those settle part of it)."""
-    return Invoice.objects.filter(
-        company=company,
-        kind=Invoice.Kind.CREDIT_NOTE,
-        status=Invoice.Status.ISSUED,
-        credited_invoice__isnull=False,
-        credited_invoice__kind=Invoice.Kind.INVOICE,
-        credited_invoice__status=Invoice.Status.ISSUED,
-    )
-
-
-def _stored_settlement_holds(company: Company, on: date) -> bool:
-    """Whether what settled each invoice by `on` is what it stores (ADR 4): yes unless a
-    payment was received or a linked credit note issued after `on`, which is rare when `on`
-    is today. Sums of open amounts then read one table instead of joining three."""
-    later_payment = Payment.objects.filter(company=company, received_on__gt=on)
-    return not (later_payment.exists() or _credits(company).filter(issue_date__gt=on).exists())
-
-
-def _open_invoices(company: Company, on: date) -> QuerySet[Invoice]:
-    """The issued invoices open at `on` by their stored settlement (see above), through the
-    partial index of open invoices."""
-    return (
-        _issued_invoices(company)
-        .alias(stored_open=stored_open_amount())
-        .filter(stored_open__gt=0, issue_date__lte=on)
-    )
 
 
 def _bucket(due: str, on: date, bounds: Sequence[int]) -> Case:
@@ -109,49 +50,12 @@ def _bucket(due: str, on: date, bounds: Sequence[int]) -> Case:
     return Case(*whens, default=Value(labels[-1]), output_field=CharField())
 
 
-def _open_by(
-    company: Company, *, on: date, group: Any, group_name: str = "group"
-) -> dict[tuple[int, Any], Decimal]:
-    """Σ open amount at `on` by (customer, `group`), `group` a function of the invoice's
-    field prefix ("" for the invoice itself) giving an expression."""
-    sources: list[tuple[QuerySet[Any], str, str | Func, int]]
-    if _stored_settlement_holds(company, on):
-        sources = [(_open_invoices(company, on), "", stored_open_amount(), 1)]
-    else:
-        sources = [
-            (_issued_invoices(company).filter(issue_date__lte=on), "", "total_amount", 1),
-            (
-                _allocations_until(company, on).filter(invoice__issue_date__lte=on),
-                "invoice__",
-                "amount",
-                -1,
-            ),
-            (
-                _credits(company).filter(issue_date__lte=on, credited_invoice__issue_date__lte=on),
-                "credited_invoice__",
-                "total_amount",
-                -1,
-            ),
-        ]
-    result: dict[tuple[int, Any], Decimal] = defaultdict(lambda: ZERO)
-    for qs, prefix, field, sign in sources:
-        rows = (
-            qs.annotate(**{group_name: group(prefix)})
-            .values_list(f"{prefix}customer_id", group_name)
-            .annotate(s=money_expr(Sum(field)))
-            .order_by()
-        )
-        for customer_id, key, total in rows:
-            result[(customer_id, key)] += sign * quantized(total)
-    return result
-
-
 def aged_balance(
     company: Company, *, on: date, bounds: Sequence[int] = kpi.DEFAULT_BOUNDS
 ) -> list[kpi.AgingRow]:
     """Aged balance (balance âgée) at `on`, per customer: same rows as `kpi.aged_balance`."""
     labels = kpi.bucket_labels(bounds)
-    sums = _open_by(company, on=on, group=lambda p: _bucket(f"{p}due_date", on, bounds))
+    sums = positions.open_sums(company, on=on, group=lambda p: _bucket(f"{p}due_date", on, bounds))
     per_customer: dict[int, dict[str, Decimal]] = {}
     for (customer_id, label), value in sums.items():
         if value:
@@ -183,7 +87,7 @@ def _ar_split(company: Company, *, on: date, period: kpi.Period) -> dict[str, De
         )
 
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for (_cid, key), value in _open_by(company, on=on, group=group).items():
+    for (_cid, key), value in positions.open_sums(company, on=on, group=group).items():
         totals[key] += value
     return totals
 
@@ -219,7 +123,7 @@ def _monthly_sales(company: Company, *, end: date, months: int) -> list[kpi.Mont
 
 def ledger_totals(company: Company, period: kpi.Period) -> kpi.LedgerTotals:
     """`kpi.ledger_totals` on the database."""
-    issued = _issued_invoices(company).filter(
+    issued = positions.issued_invoices(company).filter(
         issue_date__gte=period.start, issue_date__lte=period.end
     )
     billed = issued.aggregate(
@@ -261,7 +165,7 @@ def dso(company: Company, period: kpi.Period) -> Dso:
     """DSO by the simple and countback methods: AR at the period end, sales of the period
     (simple) and of the months before its end (countback)."""
     invoiced = (
-        _issued_invoices(company)
+        positions.issued_invoices(company)
         .filter(issue_date__gte=period.start, issue_date__lte=period.end)
         .aggregate(s=money_expr(Sum("total_amount")))["s"]
     )
@@ -292,13 +196,13 @@ def settled(company: Company, period: kpi.Period | None) -> list[kpi.Settled]:
     own fields), and linked credit notes per invoice; merged here."""
     credits: dict[int, tuple[Decimal, date]] = {
         invoice_id: (quantized(total), _as_date(last))
-        for invoice_id, total, last in _credits(company)
+        for invoice_id, total, last in positions.linked_credit_notes(company)
         .values_list("credited_invoice_id")
         .annotate(s=money_expr(Sum("total_amount")), last=Max("issue_date"))
         .order_by()
     }
     groups = (
-        _allocations(company)
+        positions.invoice_allocations(company)
         .values_list("invoice_id")
         .annotate(
             # one invoice per group: Max() reads its fields without grouping by them
@@ -312,7 +216,7 @@ def settled(company: Company, period: kpi.Period | None) -> list[kpi.Settled]:
         .order_by()
     )
     if period is not None:
-        late_credits = _credits(company).filter(issue_date__gte=period.start)
+        late_credits = positions.linked_credit_notes(company).filter(issue_date__gte=period.start)
         groups = groups.filter(
             Q(last__lte=period.end),
             Q(last__gte=period.start)
@@ -362,49 +266,11 @@ def history_period(company: Company, *, on: date) -> kpi.Period:
 
 
 def open_items(company: Company, *, on: date) -> list[kpi.OpenItem]:
-    """Each invoice open at `on` (customer, due date, open amount).
-
-    One grouped query keeps the invoices whose payments up to `on` leave something to pay
-    (a join and GROUP BY, no query per invoice); linked credit notes, few, come apart."""
-    if _stored_settlement_holds(company, on):
-        stored = (
-            _open_invoices(company, on)
-            .annotate(stored=stored_open_amount())
-            .values_list("customer_id", "due_date", "stored")
-        )
-        return [kpi.OpenItem(cid, _as_date(due), amount) for cid, due, amount in stored]
-    credited: dict[int, Decimal] = {
-        invoice_id: quantized(total)
-        for invoice_id, total in _credits(company)
-        .filter(issue_date__lte=on, credited_invoice__issue_date__lte=on)
-        .values_list("credited_invoice_id")
-        .annotate(s=money_expr(Sum("total_amount")))
-        .order_by()
-    }
-    candidates = (
-        _issued_invoices(company)
-        .filter(issue_date__lte=on)
-        .values_list("pk", "customer_id", "due_date", "total_amount")
-        .annotate(
-            paid=money_expr(
-                Coalesce(
-                    Sum(
-                        "allocations__amount",
-                        filter=Q(allocations__payment__received_on__lte=on),
-                    ),
-                    ZERO_VALUE,
-                )
-            )
-        )
-        .filter(total_amount__gt=F("paid"))
-        .order_by()
-    )
-    items = []
-    for pk, cid, due, total, paid in candidates:
-        open_amount = quantize(total) - paid - credited.get(pk, ZERO)
-        if open_amount > 0:
-            items.append(kpi.OpenItem(cid, _as_date(due), open_amount))
-    return items
+    """Each invoice open at `on` (customer, due date, open amount), from the positions."""
+    return [
+        kpi.OpenItem(item.customer_id, _as_date(item.due_date), item.open_amount)
+        for item in positions.open_items(company, on=on)
+    ]
 
 
 def forecast(company: Company, *, on: date, weeks: int = 13) -> kpi.Forecast:
@@ -415,10 +281,8 @@ def forecast(company: Company, *, on: date, weeks: int = 13) -> kpi.Forecast:
 
 
 def balances_by_customer(company: Company, *, on: date) -> dict[int, Decimal]:
-    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for (cid, _key), value in _open_by(company, on=on, group=lambda p: Value(1)).items():
-        totals[cid] += value
-    return dict(totals)
+    """Σ open amount at `on` per customer, from the positions."""
+    return positions.open_by_customer(company, on=on)
 
 
 def sales_by_customer(company: Company, period: kpi.Period) -> dict[int, Decimal]:
@@ -474,7 +338,7 @@ def trends(
     sales = list(
         reversed(_monthly_sales(company, end=on, months=months + kpi.COUNTBACK_MONTHS))
     )  # oldest first
-    ar_ends = _ar_at_month_ends(company, periods)
+    ar_ends = positions.open_totals_at(company, [p.end for p in periods])
     if settled_rows is None:
         settled_rows = settled(company, kpi.Period(periods[0].start, on))
     by_month: dict[date, list[kpi.Settled]] = defaultdict(list)
@@ -497,50 +361,6 @@ def trends(
                 kpi.behaviour(by_month[period.start]),
             )
         )
-    return result
-
-
-def _ar_at_month_ends(company: Company, periods: Sequence[kpi.Period]) -> list[Decimal]:
-    """AR at each period end from cumulative monthly sums: billed by issue month, receipts by
-    the month of max(receipt date, issue date). Three grouped queries."""
-    ends = [p.end for p in periods]
-    last = ends[-1]
-    deltas: dict[date, Decimal] = defaultdict(lambda: ZERO)
-    sources: list[tuple[QuerySet[Any], Any, str, int]] = [
-        (
-            _issued_invoices(company).filter(issue_date__lte=last),
-            F("issue_date"),
-            "total_amount",
-            1,
-        ),
-        (
-            _allocations(company).filter(
-                invoice__issue_date__lte=last, payment__received_on__lte=last
-            ),
-            Greatest("invoice__issue_date", "payment__received_on", output_field=DateField()),
-            "amount",
-            -1,
-        ),
-        (
-            _credits(company).filter(issue_date__lte=last, credited_invoice__issue_date__lte=last),
-            Greatest("issue_date", "credited_invoice__issue_date", output_field=DateField()),
-            "total_amount",
-            -1,
-        ),
-    ]
-    for qs, when, field, sign in sources:
-        rows = (
-            qs.annotate(effective=when)
-            .annotate(month=TruncMonth("effective", output_field=DateField()))
-            .values_list("month")
-            .annotate(s=money_expr(Sum(field)))
-            .order_by()
-        )
-        for month, total in rows:
-            deltas[_as_date(month).replace(day=1)] += sign * quantized(total)
-    result = []
-    for end in ends:
-        result.append(sum((v for m, v in deltas.items() if m <= end), ZERO))
     return result
 
 

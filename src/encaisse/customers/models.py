@@ -127,7 +127,7 @@ class Customer(CompanyScoped, Address):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Set on rows read through customers.selectors.customer_list, never stored.
+    # Set on rows read through ledger.positions.customer_list, never stored.
     balance: Decimal
 
     class Meta:

@@ -1,4 +1,4 @@
-"""Reads on invoices: open amounts from the stored settlement, or derived at a past date."""
+"""Reads on invoices: today's open amounts from the stored settlement (ADR 4)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from django.db.models.functions import Coalesce
 from encaisse.core.db import MONEY, ZERO_VALUE, money_expr
 from encaisse.core.models import Company
 from encaisse.invoicing.models import Invoice, stored_open_amount
-from encaisse.payments.models import Allocation
 
 
 def sum_subquery(qs: QuerySet, group: str, field: str) -> Func:
@@ -24,34 +23,25 @@ def sum_subquery(qs: QuerySet, group: str, field: str) -> Func:
     )
 
 
-def credited_sum(*, as_of: date | None = None) -> Func:
-    """What the issued credit notes of the outer invoice credit (up to `as_of` when given)."""
+def credited_sum() -> Func:
+    """What the issued credit notes of the outer invoice credit (its stored `credited_total`)."""
     credits = Invoice.objects.filter(
         credited_invoice=OuterRef("pk"),
         kind=Invoice.Kind.CREDIT_NOTE,
         status=Invoice.Status.ISSUED,
     )
-    if as_of is not None:
-        credits = credits.filter(issue_date__lte=as_of)
     return sum_subquery(credits, "credited_invoice", "total_amount")
 
 
-def with_open_amount(qs: QuerySet[Invoice], *, as_of: date | None = None) -> QuerySet[Invoice]:
-    """Annotate paid_amount, credited_amount and open_amount: today's from the settlement
-    stored on the invoice (`payments.settlement`), as of a past date derived from the
-    allocations and credit notes dated up to it."""
-    if as_of is None:
-        # The model declares these attributes for readers; the plugin sees them as redefined.
-        return qs.annotate(  # type: ignore[no-redef]
-            paid_amount=F("paid_total"),
-            credited_amount=F("credited_total"),
-            open_amount=stored_open_amount(),
-        )
-    allocations = Allocation.objects.filter(invoice=OuterRef("pk"), payment__received_on__lte=as_of)
+def with_open_amount(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """Annotate paid_amount, credited_amount and open_amount from the settlement stored on the
+    invoice (`payments.settlement`): today's. At a past date, read `ledger.positions`."""
+    # The model declares these attributes for readers; the plugin sees them as redefined.
     return qs.annotate(  # type: ignore[no-redef]
-        paid_amount=sum_subquery(allocations, "invoice", "amount"),
-        credited_amount=credited_sum(as_of=as_of),
-    ).annotate(open_amount=money_expr(F("total_amount") - F("paid_amount") - F("credited_amount")))
+        paid_amount=F("paid_total"),
+        credited_amount=F("credited_total"),
+        open_amount=stored_open_amount(),
+    )
 
 
 def invoice_list(
@@ -100,9 +90,7 @@ def invoice_list(
     return qs
 
 
-def invoice_open_list(
-    company: Company, *, customer_id: int, as_of: date | None = None
-) -> QuerySet[Invoice]:
+def invoice_open_list(company: Company, *, customer_id: int) -> QuerySet[Invoice]:
     """Issued invoices of a customer with something left to pay, oldest due first."""
     return (
         with_open_amount(
@@ -112,7 +100,6 @@ def invoice_open_list(
                 kind=Invoice.Kind.INVOICE,
                 status=Invoice.Status.ISSUED,
             ),
-            as_of=as_of,
         )
         .filter(Q(open_amount__gt=0))
         .order_by("due_date", "issue_date", "id")

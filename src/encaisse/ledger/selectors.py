@@ -10,7 +10,7 @@ it is only partly settled, with the date of the last settlement (DateLet).
 
 `statement_reconciliation` checks each customer's statement of account (relevé): opening
 balance + invoices − credit notes − payments over the period = closing balance, the closing
-balance being computed on its own, from everything up to the last day.
+balance being the position's (`ledger.positions.balances_at`) at the last day.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from encaisse.customers.models import Customer
 from encaisse.invoicing.models import Invoice, VatTotal
 from encaisse.ledger.fec import FecLine
 from encaisse.ledger.models import FecImport, LedgerSettings
+from encaisse.ledger.positions import balances_at
 from encaisse.payments.models import Allocation, Payment
 
 ZERO = Decimal("0.00")
@@ -344,19 +345,8 @@ def statement_reconciliation(
     notes = issued.filter(kind=Invoice.Kind.CREDIT_NOTE)
     before = date_from - timedelta(days=1)
 
-    def position(as_of: date) -> dict[int, Decimal]:
-        """Balance as of a day, from everything dated up to it."""
-        balance: dict[int, Decimal] = defaultdict(lambda: ZERO)
-        for sums, sign in (
-            (_sums(invoices.filter(issue_date__lte=as_of), "customer", "total_amount"), 1),
-            (_sums(notes.filter(issue_date__lte=as_of), "customer", "total_amount"), -1),
-            (_sums(payments.filter(received_on__lte=as_of), "customer", "amount"), -1),
-        ):
-            for key, value in sums.items():
-                balance[key] += sign * value
-        return balance
-
-    opening, closing = position(before), position(date_to)
+    opening = balances_at(company, on=before, customer_id=customer_id)
+    closing = balances_at(company, on=date_to, customer_id=customer_id)
     period = {"issue_date__gte": date_from, "issue_date__lte": date_to}
     invoiced = _sums(invoices.filter(**period), "customer", "total_amount")
     credited = _sums(notes.filter(**period), "customer", "total_amount")

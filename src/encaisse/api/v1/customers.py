@@ -32,8 +32,8 @@ from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company, Membership
 from encaisse.core.scoping import get_for_company_or_404
 from encaisse.customers.models import Customer, PaymentTerms
-from encaisse.customers.selectors import customer_list
 from encaisse.customers.services import customer_create, customer_update
+from encaisse.ledger.positions import customer_list
 
 router = Router(tags=["customers"])
 

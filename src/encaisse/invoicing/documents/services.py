@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -21,9 +22,7 @@ from encaisse.core.actors import Actor
 from encaisse.core.audit import audit_record
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
-from encaisse.core.money import ZERO
 from encaisse.customers.models import Contact, Customer
-from encaisse.customers.selectors import customer_statement
 from encaisse.invoicing.documents.build import (
     company_clauses,
     customer_party,
@@ -153,34 +152,29 @@ def document_render_after_issue(*, company_id: int, invoice_id: int) -> None:
         logger.exception("document of invoice %s not rendered at issue", invoice_id)
 
 
-def statement_pdf(*, company: Company, customer: Customer, as_of: date) -> bytes:
-    """The statement of a customer as of a date: open invoices, balance, QR code to pay it."""
+# --- statement of account (relevé de compte) -------------------------------------------
+
+
+def statement_render(
+    *,
+    company: Company,
+    customer: Customer,
+    as_of: date,
+    rows: Sequence[StatementRow],
+    balance: Decimal,
+) -> bytes:
+    """The statement PDF of a customer as of a date: its open invoices (`rows`) and balance
+    as `ledger.statements` reads them from the positions, with the QR code to pay it."""
     if customer.company_id != company.pk:
         raise DomainError("customer_unknown", _("Unknown customer."))
-    statement = customer_statement(company, customer, as_of=as_of)
-    numbers = {
-        line.label: line
-        for line in statement.lines
-        if line.kind == "invoice" and line.open_amount and line.open_amount > 0
-    }
-    rows = tuple(
-        StatementRow(
-            number=line.label,
-            issue_date=line.on,
-            due_date=line.due_date,
-            amount=line.debit,
-            open_amount=line.open_amount or ZERO,
-        )
-        for line in numbers.values()
-    )
     lang = document_language(customer)
     data = StatementData(
         lang=lang,
         as_of=as_of,
         seller=seller_party(company),
         customer=customer_party(customer),
-        rows=rows,
-        balance=statement.closing_balance,
+        rows=tuple(rows),
+        balance=balance,
         clauses=company_clauses(company, on=as_of, lang=lang),
         payment_methods=company.payment_methods,
         iban=company.iban,
@@ -291,15 +285,16 @@ def document_send(
     return sent
 
 
-def statement_send(
+def statement_email(
     *,
     company: Company,
     customer: Customer,
     as_of: date,
+    pdf: bytes,
     actor: Actor,
     recipients: Sequence[str] | None = None,
 ) -> SentDocument:
-    pdf = statement_pdf(company=company, customer=customer, as_of=as_of)
+    """Email a statement PDF (`ledger.statements.statement_send` renders it) and audit it."""
     lang = document_language(customer)
     label = labels(lang)["statement"]
     sent = _send(

@@ -25,6 +25,7 @@ from encaisse.invoicing.tests.documents_helpers import (
     make_buyer,
     pdf_text,
 )
+from encaisse.ledger import statements
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +142,9 @@ def test_statement_is_sent_as_pdf(smtp: Inbox, seller: Company) -> None:
     customer = make_buyer(seller)
     invoice = issue_invoice(seller, customer)
     # when the statement is sent
-    services.statement_send(company=seller, customer=customer, as_of=date(2025, 6, 30), actor=None)
+    statements.statement_send(
+        company=seller, customer=customer, as_of=date(2025, 6, 30), actor=None
+    )
     # then the customer's address received the statement listing the open invoice
     [(rcpt, message)] = smtp.messages
     assert rcpt == ["compta@dupont.example.test"]

@@ -29,6 +29,7 @@ from encaisse.invoicing.tests.documents_helpers import (
     pdf_xml,
     pdf_xmp,
 )
+from encaisse.ledger import statements
 from encaisse.payments.services import credit_note_issue
 
 pytestmark = pytest.mark.django_db
@@ -285,7 +286,7 @@ def test_statement_has_the_qr_code_caption_and_open_invoices(seller: Company) ->
     customer = make_buyer(seller)
     first = issue_invoice(seller, customer)
     second = issue_invoice(seller, customer, on=date(2025, 4, 1))
-    pdf = services.statement_pdf(company=seller, customer=customer, as_of=date(2025, 6, 30))
+    pdf = statements.statement_pdf(company=seller, customer=customer, as_of=date(2025, 6, 30))
     text = pdf_text(pdf)
     assert "Relevé de compte" in text
     assert "au 30/06/2025" in text

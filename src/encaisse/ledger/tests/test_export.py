@@ -18,11 +18,11 @@ from encaisse.core.tests.factories import (
     make_invoice,
     make_payment,
 )
-from encaisse.customers.selectors import customer_balances
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import with_open_amount
 from encaisse.ledger import fec
 from encaisse.ledger.models import LedgerSettings
+from encaisse.ledger.positions import customer_balances
 from encaisse.ledger.selectors import fec_export_lines, letter_code, vat_account
 from encaisse.ledger.services import fec_import
 from encaisse.payments.services import credit_note_issue

@@ -16,7 +16,7 @@ from encaisse.core.tests.factories import (
     make_invoice,
     make_payment,
 )
-from encaisse.customers.selectors import customer_balances, customer_statement
+from encaisse.ledger.positions import customer_balances, customer_statement
 from encaisse.ledger.selectors import reconciliation_table, statement_reconciliation
 from encaisse.payments.services import credit_note_issue
 

@@ -10,10 +10,10 @@ import pytest
 from encaisse.core.models import AuditEvent, Company
 from encaisse.core.tests.factories import CustomerFactory, make_invoice
 from encaisse.customers.models import Customer
-from encaisse.customers.selectors import customer_balances
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import with_open_amount
 from encaisse.ledger.models import FecImport, FecItem, LedgerSettings
+from encaisse.ledger.positions import customer_balances
 from encaisse.ledger.services import fec_import
 from encaisse.ledger.tests.fecdata import LEDGER, UNLETTERED, fec_text, row
 from encaisse.payments.models import Allocation, Payment

@@ -12,7 +12,6 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from encaisse.analytics import selectors as analytics_selectors
 from encaisse.cli.demo.plan import DemoConfig, DemoPlan
 from encaisse.cli.demo.writer import demo_write
 from encaisse.core.dates import today
@@ -22,6 +21,7 @@ from encaisse.core.tests.factories import CompanyFactory, CustomerFactory, make_
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import invoice_list, with_open_amount
 from encaisse.invoicing.services import credit_lines_for_amount
+from encaisse.ledger import positions
 from encaisse.ledger.invoice_import import invoice_import
 from encaisse.ledger.services import fec_import
 from encaisse.ledger.tests.fecdata import LEDGER
@@ -186,7 +186,7 @@ def test_a_stale_stored_settlement_is_found_and_refreshed(company: Company, fiel
     [
         lambda c: invoice_list(c, status="open"),
         lambda c: invoice_list(c, overdue_on=today()),
-        lambda c: analytics_selectors._open_invoices(c, today()),
+        lambda c: positions._open_invoices(c, today()),
     ],
     ids=["open list", "overdue list", "analytics open items"],
 )

@@ -14,9 +14,9 @@ from encaisse.core.dates import today
 from encaisse.core.exceptions import DomainError
 from encaisse.core.scoping import get_for_company_or_404
 from encaisse.customers.models import Customer
-from encaisse.customers.selectors import customer_list, customer_statement
 from encaisse.customers.services import contact_add, customer_create, customer_update
 from encaisse.invoicing.selectors import invoice_open_list
+from encaisse.ledger.positions import customer_list, customer_statement
 from encaisse.web.customers.forms import ContactForm, CustomerFilterForm, CustomerForm
 from encaisse.web.ledger.forms import StatementForm
 from encaisse.web.shell.access import StaffRequest, member_required

@@ -19,6 +19,7 @@ from encaisse.customers.models import Customer
 from encaisse.invoicing.documents import services
 from encaisse.invoicing.documents.receive import einvoice_import
 from encaisse.invoicing.models import Invoice
+from encaisse.ledger import statements
 from encaisse.web.invoices import document_forms as forms
 from encaisse.web.shell.access import StaffRequest, member_required, money_required
 from encaisse.web.shell.downloads import document_response, file_response
@@ -101,7 +102,7 @@ def statement_pdf_view(request: StaffRequest, pk: int) -> HttpResponse:
     customer = get_for_company_or_404(Customer, company=request.company, pk=pk)
     form = forms.StatementForm(request.GET or None)
     as_of = (form.cleaned_data.get("as_of") if form.is_valid() else None) or today()
-    pdf = services.statement_pdf(company=request.company, customer=customer, as_of=as_of)
+    pdf = statements.statement_pdf(company=request.company, customer=customer, as_of=as_of)
     return file_response(
         pdf, f"releve-{customer.reference}-{as_of.isoformat()}.pdf", "application/pdf"
     )
@@ -112,7 +113,7 @@ def statement_pdf_view(request: StaffRequest, pk: int) -> HttpResponse:
 def statement_send_view(request: StaffRequest, pk: int) -> HttpResponse:
     customer = get_for_company_or_404(Customer, company=request.company, pk=pk)
     try:
-        sent = services.statement_send(
+        sent = statements.statement_send(
             company=request.company, customer=customer, as_of=today(), actor=request.user
         )
     except DomainError as exc:

@@ -23,7 +23,7 @@ from django.core.management.base import CommandParser
 from encaisse.analytics import reports
 from encaisse.core.cli import EncaisseCommand, parse_date_arg, resolve_company
 from encaisse.core.models import Company
-from encaisse.customers.selectors import customer_balances
+from encaisse.ledger.positions import customer_balances
 
 Row = dict[str, Any]
 
