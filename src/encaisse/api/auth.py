@@ -18,6 +18,8 @@ from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer
 
 from encaisse.api.models import ApiToken, hash_token
+from encaisse.core.errors import CoreCode
+from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company, Membership
 
 # Recording every use would write on every read; a minute is precise enough to audit tokens.
@@ -79,7 +81,7 @@ def writer(request: HttpRequest) -> ApiPrincipal:
     """A caller allowed to write (every role but the read-only accountant)."""
     caller = principal(request)
     if not caller.membership.can_write:
-        raise AuthorizationError(message=_("Your role is read-only."))
+        raise DomainError(CoreCode.PERMISSION_DENIED, _("Your role is read-only."))
     return caller
 
 
@@ -87,7 +89,8 @@ def money_manager(request: HttpRequest) -> ApiPrincipal:
     """A caller allowed to change what customers owe: issue, credit, record and allocate."""
     caller = principal(request)
     if not caller.membership.can_manage_money:
-        raise AuthorizationError(
-            message=_("Your role may not issue invoices, credit them or record payments.")
+        raise DomainError(
+            CoreCode.PERMISSION_DENIED,
+            _("Your role may not issue invoices, credit them or record payments."),
         )
     return caller

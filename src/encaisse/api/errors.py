@@ -3,12 +3,15 @@
 | cause | status |
 |---|---|
 | malformed JSON, a value the database cannot hold | 400 |
-| a business rule refused (DomainError) | 400 |
 | missing or bad token | 401 |
-| the role may not do this | 403 |
-| unknown id, or another company's | 404 |
-| the row is in the wrong state (issue a non-draft...) | 409 |
-| a field is missing or invalid | 422 |
+| the role may not do this (DomainError of kind forbidden) | 403 |
+| unknown id, or another company's (kind not_found) | 404 |
+| the row is in the wrong state, issue a non-draft... (kind conflict) | 409 |
+| a field is missing or invalid, a business rule refused the input (kind invalid) | 422 |
+
+A DomainError's status comes from its code's kind through `KIND_STATUS`, the one place that
+maps them; `documented` builds the `response=` entries of an operation from the same table,
+so that the OpenAPI schema lists what the server answers.
 """
 
 from __future__ import annotations
@@ -21,47 +24,42 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
-from encaisse.core.exceptions import DomainError
+from encaisse.api.fields import ErrorOut
+from encaisse.core.exceptions import DomainError, ErrorKind
 
 # ninja types a handler's exception loosely (an instance or its class); ours get instances.
 Handler = Callable[[HttpRequest, Any], HttpResponse]
 
-# Codes whose subject the caller named but that does not exist for its company.
-NOT_FOUND_CODES = frozenset(
-    {
-        "customer_unknown",
-        "invoice_unknown",
-        "payment_unknown",
-        "allocation_unknown",
-        "payment_terms_unknown",
-        "user_unknown",
-    }
-)
-# Codes that refuse because of the row's current state, not because of the input.
-CONFLICT_CODES = frozenset(
-    {
-        "invoice_not_draft",
-        "invoice_frozen",
-        "invoice_not_creditable",
-        "invoice_fully_credited",
-        "customer_duplicate_ref",
-    }
-)
+KIND_STATUS: Mapping[ErrorKind, int] = {
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.INVALID: 422,
+    ErrorKind.FORBIDDEN: 403,
+}
+# What every operation may answer: no or a bad token, a parameter that fails its schema.
+ALWAYS = (401, 422)
+# What every write may answer besides: malformed JSON or an unstorable value (400), a row
+# that conflicts with one already recorded (409, the IntegrityError handler).
+WRITES = (400, 409)
+
+
+def documented(*kinds: ErrorKind, write: bool = False) -> dict[int, type[Schema]]:
+    """The error entries of an operation's `response=`: the statuses of the kinds of
+    DomainError (or Http404, a not_found) it may raise, plus those every operation, or
+    every write, may answer."""
+    statuses = {*ALWAYS, *(WRITES if write else ()), *(KIND_STATUS[kind] for kind in kinds)}
+    return dict.fromkeys(sorted(statuses), ErrorOut)
+
+
 # Names ninja gives to the parameters of our operations; not part of a field's name.
 PARAMETER_NAMES = frozenset({"payload", "filters", "page"})
 
 
 def domain_status(exc: DomainError) -> int:
-    if exc.code in NOT_FOUND_CODES:
-        return 404
-    if exc.code in CONFLICT_CODES:
-        return 409
-    if exc.extra.get("errors"):
-        return 422
-    return 400
+    return KIND_STATUS[exc.kind]
 
 
 def _field_errors(errors: Mapping[str, Sequence[str]]) -> list[dict[str, str]]:

@@ -95,15 +95,3 @@ class ErrorOut(Schema):
     detail: str
     code: str
     errors: list[FieldErrorOut] | None = None
-
-
-# Documented answers of the operations besides their success (see encaisse.api.errors).
-READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}

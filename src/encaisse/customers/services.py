@@ -13,6 +13,7 @@ from encaisse.core.audit import audit_record, snapshot
 from encaisse.core.exceptions import DomainError
 from encaisse.core.identifiers import compact
 from encaisse.core.models import Company
+from encaisse.customers.errors import CustomersCode
 from encaisse.customers.models import Contact, Customer, PaymentTerms
 
 AUDITED_FIELDS = (
@@ -48,7 +49,7 @@ def _validate(customer: Customer) -> None:
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError(
-            "customer_invalid", f"{field}: {messages[0]}", errors=exc.message_dict
+            CustomersCode.CUSTOMER_INVALID, f"{field}: {messages[0]}", errors=exc.message_dict
         ) from exc
 
 
@@ -61,14 +62,14 @@ def customer_create(*, company: Company, actor: Actor, **fields: Any) -> Custome
     _validate(customer)
     if Customer.objects.filter(company=company, reference=customer.reference).exists():
         raise DomainError(
-            "customer_duplicate_ref",
+            CustomersCode.CUSTOMER_DUPLICATE_REF,
             _("A customer with code %(ref)s already exists.") % {"ref": customer.reference},
         )
     try:
         customer.save()
     except IntegrityError as exc:
         raise DomainError(
-            "customer_invalid", _("This customer conflicts with another one.")
+            CustomersCode.CUSTOMER_INVALID, _("This customer conflicts with another one.")
         ) from exc
     audit_record(
         company=company,
@@ -93,7 +94,7 @@ def customer_update(*, company: Company, customer_id: int, actor: Actor, **field
         .exists()
     ):
         raise DomainError(
-            "customer_duplicate_ref",
+            CustomersCode.CUSTOMER_DUPLICATE_REF,
             _("A customer with code %(ref)s already exists.") % {"ref": customer.reference},
         )
     customer.save()
@@ -118,9 +119,11 @@ def payment_terms_create(
         terms.full_clean(exclude=["company"])
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError("terms_invalid", f"{field}: {messages[0]}") from exc
+        raise DomainError(CustomersCode.TERMS_INVALID, f"{field}: {messages[0]}") from exc
     if PaymentTerms.objects.filter(company=company, name=terms.name).exists():
-        raise DomainError("terms_duplicate", _("Payment terms with this name already exist."))
+        raise DomainError(
+            CustomersCode.TERMS_DUPLICATE, _("Payment terms with this name already exist.")
+        )
     terms.save()
     warnings = terms.lme_warnings
     audit_record(
@@ -145,13 +148,13 @@ def _next_reference(company: Company) -> str:
 @transaction.atomic
 def contact_add(*, company: Company, customer: Customer, actor: Actor, **fields: Any) -> Contact:
     if customer.company_id != company.pk:
-        raise DomainError("customer_unknown", _("Unknown customer."))
+        raise DomainError(CustomersCode.CUSTOMER_UNKNOWN, _("Unknown customer."))
     contact = Contact(company=company, customer=customer, **fields)
     try:
         contact.full_clean(exclude=["company", "customer"])
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError("contact_invalid", f"{field}: {messages[0]}") from exc
+        raise DomainError(CustomersCode.CONTACT_INVALID, f"{field}: {messages[0]}") from exc
     contact.save()
     audit_record(
         company=company,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from django.conf import settings
 from django.db import transaction
@@ -19,9 +20,11 @@ from encaisse.core.models import Company
 from encaisse.core.money import ZERO
 from encaisse.core.sequences import sequence_next
 from encaisse.core.tasks import task_enqueue
+from encaisse.customers.errors import CustomersCode
 from encaisse.customers.models import Customer, PaymentTerms
 from encaisse.customers.terms import TermsMethod, due_date
 from encaisse.invoicing import calc
+from encaisse.invoicing.errors import InvoicingCode
 from encaisse.invoicing.models import Invoice, InvoiceLine, VatTotal
 from encaisse.invoicing.selectors import credited_sum, with_open_amount
 
@@ -57,29 +60,48 @@ def invoice_lock(*, company: Company, pk: int) -> Invoice:
     return Invoice.objects.select_for_update().get(company=company, pk=pk)
 
 
+# The codes of each document's refusals: the same rules serve invoices and quotes.
+_LINES_CODES = {
+    "invoice": (
+        InvoicingCode.INVOICE_NO_LINES,
+        InvoicingCode.INVOICE_ZERO_TOTAL,
+        InvoicingCode.INVOICE_TOTAL_TOO_LARGE,
+    ),
+    "quote": (
+        InvoicingCode.QUOTE_NO_LINES,
+        InvoicingCode.QUOTE_ZERO_TOTAL,
+        InvoicingCode.QUOTE_TOTAL_TOO_LARGE,
+    ),
+}
+
+
 def lines_checked_totals(
-    lines: Sequence[LineData], *, document: str, positive_quantities: bool = True
+    lines: Sequence[LineData],
+    *,
+    document: Literal["invoice", "quote"],
+    positive_quantities: bool = True,
 ) -> calc.Totals:
     """Refuse lines no document may carry; the totals of those that pass.
 
-    `document` prefixes the error codes ("invoice", "quote"): the same rules serve both.
+    `document` ("invoice", "quote") chooses the codes of the refusals.
     """
+    no_lines, zero_total, too_large = _LINES_CODES[document]
     if not lines:
-        raise DomainError(f"{document}_no_lines", _("A document needs at least one line."))
+        raise DomainError(no_lines, _("A document needs at least one line."))
     for line in lines:
         if positive_quantities and line.quantity <= 0:
-            raise DomainError("line_quantity", _("Quantities must be positive."))
+            raise DomainError(InvoicingCode.LINE_QUANTITY, _("Quantities must be positive."))
         if line.unit_price < 0:
-            raise DomainError("line_price", _("Unit prices must not be negative."))
+            raise DomainError(InvoicingCode.LINE_PRICE, _("Unit prices must not be negative."))
         if not ZERO <= line.discount_rate <= 1:
-            raise DomainError("line_discount", _("A discount is between 0 and 100 %."))
+            raise DomainError(InvoicingCode.LINE_DISCOUNT, _("A discount is between 0 and 100 %."))
         if not ZERO <= line.vat_rate < 1:
-            raise DomainError("line_vat_rate", _("A VAT rate is between 0 and 100 %."))
+            raise DomainError(InvoicingCode.LINE_VAT_RATE, _("A VAT rate is between 0 and 100 %."))
     totals = calc.invoice_totals([line.as_input() for line in lines])
     if totals.total_amount <= 0:
-        raise DomainError(f"{document}_zero_total", _("The total must be positive."))
+        raise DomainError(zero_total, _("The total must be positive."))
     if totals.total_amount > MAX_TOTAL:
-        raise DomainError(f"{document}_total_too_large", _("The total exceeds the largest amount."))
+        raise DomainError(too_large, _("The total exceeds the largest amount."))
     return totals
 
 
@@ -133,7 +155,7 @@ def invoice_draft_create(
     source: str = Invoice.Source.MANUAL,
 ) -> Invoice:
     if customer.company_id != company.pk:
-        raise DomainError("customer_unknown", _("Unknown customer."))
+        raise DomainError(CustomersCode.CUSTOMER_UNKNOWN, _("Unknown customer."))
     invoice = Invoice(
         company=company,
         customer=customer,
@@ -168,7 +190,7 @@ def invoice_draft_update(
 ) -> Invoice:
     invoice = invoice_lock(company=company, pk=invoice_id)
     if invoice.status != Invoice.Status.DRAFT:
-        raise DomainError("invoice_frozen", _("An issued invoice cannot be changed."))
+        raise DomainError(InvoicingCode.INVOICE_FROZEN, _("An issued invoice cannot be changed."))
     before = snapshot(invoice, ("net_amount", "vat_amount", "total_amount"))
     _write_lines(invoice, lines)
     invoice.save(update_fields=["net_amount", "vat_amount", "total_amount", "updated_at"])
@@ -196,12 +218,12 @@ def invoice_issue(*, company: Company, invoice_id: int, actor: Actor, on: date) 
     """Number and freeze a draft; from now on only a credit note can change what it says."""
     invoice = invoice_lock(company=company, pk=invoice_id)
     if invoice.status != Invoice.Status.DRAFT:
-        raise DomainError("invoice_not_draft", _("Only a draft can be issued."))
+        raise DomainError(InvoicingCode.INVOICE_NOT_DRAFT, _("Only a draft can be issued."))
     if invoice.is_credit_note and invoice.credited_invoice_id:
         original = Invoice.objects.get(pk=invoice.credited_invoice_id)
         if original.issue_date and on < original.issue_date:
             raise DomainError(
-                "credit_before_invoice", _("A credit note cannot predate its invoice.")
+                InvoicingCode.CREDIT_BEFORE_INVOICE, _("A credit note cannot predate its invoice.")
             )
     before = snapshot(invoice, FROZEN_FIELDS)
     invoice.number = sequence_next(company=company, series=invoice.series)
@@ -228,7 +250,7 @@ def invoice_draft_cancel(*, company: Company, invoice_id: int, actor: Actor) -> 
     """Only drafts may be cancelled; an issued invoice is corrected by a credit note."""
     invoice = invoice_lock(company=company, pk=invoice_id)
     if invoice.status != Invoice.Status.DRAFT:
-        raise DomainError("invoice_not_draft", _("Only a draft can be cancelled."))
+        raise DomainError(InvoicingCode.INVOICE_NOT_DRAFT, _("Only a draft can be cancelled."))
     invoice.status = Invoice.Status.CANCELLED
     invoice.save(update_fields=["status", "updated_at"])
     audit_record(
@@ -259,13 +281,15 @@ def invoice_credit(
     """
     original = invoice_lock(company=company, pk=invoice_id)
     if original.status != Invoice.Status.ISSUED or original.is_credit_note:
-        raise DomainError("invoice_not_creditable", _("Only an issued invoice can be credited."))
+        raise DomainError(
+            InvoicingCode.INVOICE_NOT_CREDITABLE, _("Only an issued invoice can be credited.")
+        )
     already = with_open_amount(Invoice.objects.filter(pk=original.pk)).get().credited_amount
     remaining = original.total_amount - already
     if lines is None:
         if remaining <= 0:
             raise DomainError(
-                "invoice_fully_credited", _("This invoice is already fully credited.")
+                InvoicingCode.INVOICE_FULLY_CREDITED, _("This invoice is already fully credited.")
             )
         if already == 0 and original.lines.exists():
             lines = [
@@ -299,7 +323,7 @@ def invoice_credit(
     _write_lines(credit, lines)
     if credit.total_amount > remaining:
         raise DomainError(
-            "credit_exceeds_invoice",
+            InvoicingCode.CREDIT_EXCEEDS_INVOICE,
             _("The credit note (%(credit)s) exceeds what remains to credit (%(remaining)s).")
             % {"credit": credit.total_amount, "remaining": remaining},
         )

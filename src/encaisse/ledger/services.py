@@ -33,6 +33,7 @@ from encaisse.core.models import Company
 from encaisse.customers.models import Customer, PaymentTerms
 from encaisse.customers.terms import TermsMethod, due_date
 from encaisse.invoicing.models import Invoice
+from encaisse.ledger.errors import LedgerCode
 from encaisse.ledger.fec import FecError, FecFile, FecFormatError, FecLine, parse_fec
 from encaisse.ledger.lettering import (
     CREDIT_NOTE,
@@ -153,7 +154,9 @@ def fec_import(
     )
     _open_items(result, items, settlement)
     if any(not check.ok for check in result.accounts):  # pragma: no cover - a defect
-        raise DomainError("fec_totals", _("The customer accounts do not add up; nothing written."))
+        raise DomainError(
+            LedgerCode.FEC_TOTALS, _("The customer accounts do not add up; nothing written.")
+        )
     try:
         with transaction.atomic():
             Company.objects.select_for_update().filter(pk=company.pk).first()
@@ -576,7 +579,7 @@ def _check_written(
         expected[item.kind] += item.amount
     if written != expected:  # pragma: no cover - a defect, never a user error
         raise DomainError(
-            "fec_written_totals",
+            LedgerCode.FEC_WRITTEN_TOTALS,
             _("What was written does not match the file; nothing was imported."),
             written={k: str(v) for k, v in written.items()},
             expected={k: str(v) for k, v in expected.items()},

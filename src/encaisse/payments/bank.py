@@ -25,10 +25,12 @@ from encaisse.core.actors import Actor, actor_user
 from encaisse.core.audit import audit_record
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
+from encaisse.customers.errors import CustomersCode
 from encaisse.customers.models import Customer
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import with_open_amount
 from encaisse.payments import matching
+from encaisse.payments.errors import PaymentsCode
 from encaisse.payments.io import BankFileError, BankTransaction, parse_bank_file
 from encaisse.payments.models import (
     BankAccount,
@@ -79,7 +81,9 @@ def reconciliation_settings_update(
 ) -> ReconciliationSettings:
     """Change how sure the engine must be to match a line without asking."""
     if not Decimal("0.5") <= auto_threshold <= Decimal("1"):
-        raise DomainError("threshold_range", _("The threshold must be between 0.5 and 1."))
+        raise DomainError(
+            PaymentsCode.THRESHOLD_RANGE, _("The threshold must be between 0.5 and 1.")
+        )
     found = reconciliation_settings_get(company)
     before = str(found.auto_threshold)
     found.auto_threshold = auto_threshold
@@ -127,12 +131,12 @@ def bank_import(
     try:
         parsed = parse_bank_file(content, filename, format=format, csv_mapping=mapping)
     except BankFileError as exc:
-        raise DomainError("bank_file", str(exc)) from exc
+        raise DomainError(PaymentsCode.BANK_FILE, str(exc)) from exc
     result = BankImportResult(file=filename, format=parsed.format, lines=len(parsed.transactions))
     for tx in parsed.transactions:
         if tx.currency != "EUR":
             raise DomainError(
-                "bank_currency",
+                PaymentsCode.BANK_CURRENCY,
                 _("%(file)s, %(where)s, currency: only EUR movements can be imported, not %(cur)s.")
                 % {"file": filename, "where": tx.where, "cur": tx.currency},
             )
@@ -335,10 +339,10 @@ def _apply(
 ) -> Payment:
     customer = Customer.objects.filter(company=company, pk=customer_id).first()
     if customer is None:
-        raise DomainError("customer_unknown", _("Unknown customer."))
+        raise DomainError(CustomersCode.CUSTOMER_UNKNOWN, _("Unknown customer."))
     if sum(allocations.values(), Decimal(0)) > line.amount:
         raise DomainError(
-            "allocation_exceeds_payment",
+            PaymentsCode.ALLOCATION_EXCEEDS_PAYMENT,
             _("The invoices chosen add up to more than the %(amount)s received.")
             % {"amount": line.amount},
         )
@@ -372,13 +376,15 @@ def _lock_line(company: Company, line_id: int) -> BankLine:
     try:
         return BankLine.objects.select_for_update().get(company=company, pk=line_id)
     except BankLine.DoesNotExist as exc:
-        raise DomainError("bank_line_unknown", _("Unknown bank line.")) from exc
+        raise DomainError(PaymentsCode.BANK_LINE_UNKNOWN, _("Unknown bank line.")) from exc
 
 
 def _open_line(company: Company, line_id: int) -> BankLine:
     line = _lock_line(company, line_id)
     if line.state not in (BankLine.State.UNMATCHED, BankLine.State.PROPOSED):
-        raise DomainError("bank_line_not_open", _("This bank line is already dealt with."))
+        raise DomainError(
+            PaymentsCode.BANK_LINE_NOT_OPEN, _("This bank line is already dealt with.")
+        )
     return line
 
 
@@ -401,7 +407,7 @@ def bank_line_accept(*, company: Company, line_id: int, proposal_id: int, actor:
     line = _open_line(company, line_id)
     proposal = MatchProposal.objects.filter(company=company, line=line, pk=proposal_id).first()
     if proposal is None:
-        raise DomainError("proposal_unknown", _("Unknown proposal."))
+        raise DomainError(PaymentsCode.PROPOSAL_UNKNOWN, _("Unknown proposal."))
     amounts = {int(k): Decimal(v) for k, v in proposal.amounts.items()}
     payment = _apply(
         company,
@@ -430,13 +436,15 @@ def bank_line_match(
     Teaches the engine the payer."""
     line = _open_line(company, line_id)
     if any(a <= 0 for a in amounts.values()):
-        raise DomainError("allocation_amount", _("An allocated amount must be positive."))
+        raise DomainError(
+            PaymentsCode.ALLOCATION_AMOUNT, _("An allocated amount must be positive.")
+        )
     if customer_id is None and amounts:
         first = Invoice.objects.filter(company=company, pk=next(iter(amounts))).first()
         customer_id = first.customer_id if first is not None else None
     if customer_id is None:
         raise DomainError(
-            "match_nothing", _("Choose at least one invoice, or a customer to credit.")
+            PaymentsCode.MATCH_NOTHING, _("Choose at least one invoice, or a customer to credit.")
         )
     payment = _apply(company, line, customer_id, amounts, actor, kind="bank.matched_by_hand")
     _learn(company, line, customer_id)
@@ -462,10 +470,10 @@ def bank_line_split(
     on its own; the parts add up to the line exactly."""
     line = _open_line(company, line_id)
     if len(amounts) < 2 or any(a <= 0 for a in amounts):
-        raise DomainError("split_amounts", _("Give at least two positive amounts."))
+        raise DomainError(PaymentsCode.SPLIT_AMOUNTS, _("Give at least two positive amounts."))
     if sum(amounts, Decimal(0)) != line.amount:
         raise DomainError(
-            "split_total",
+            PaymentsCode.SPLIT_TOTAL,
             _("The parts add up to %(sum)s, not the %(amount)s of the line.")
             % {"sum": sum(amounts, Decimal(0)), "amount": line.amount},
         )
@@ -532,14 +540,17 @@ def bank_line_undo(*, company: Company, line_id: int, actor: Actor, on: date) ->
         parts = list(BankLine.objects.select_for_update().filter(company=company, parent=line))
         if any(p.state == BankLine.State.MATCHED for p in parts):
             raise DomainError(
-                "split_matched", _("Undo the matches of the parts before merging them back.")
+                PaymentsCode.SPLIT_MATCHED,
+                _("Undo the matches of the parts before merging them back."),
             )
         MatchProposal.objects.filter(company=company, line__in=parts).delete()
         BankLine.objects.filter(company=company, parent=line).delete()
         line.state = BankLine.State.UNMATCHED
         line.save(update_fields=["state"])
     else:
-        raise DomainError("bank_line_nothing_to_undo", _("There is nothing to undo on this line."))
+        raise DomainError(
+            PaymentsCode.BANK_LINE_NOTHING_TO_UNDO, _("There is nothing to undo on this line.")
+        )
     audit_record(company=company, subject=line, kind="bank.undone", actor=actor)
     if line.amount > 0:
         bank_match_lines(company=company, line_ids=[line.pk], actor=actor, on=on, auto=False)

@@ -20,10 +20,13 @@ from encaisse.core.audit import audit_record, snapshot
 from encaisse.core.db import quantized
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
+from encaisse.customers.errors import CustomersCode
 from encaisse.customers.models import Customer
+from encaisse.invoicing.errors import InvoicingCode
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import with_open_amount
 from encaisse.invoicing.services import LineData, invoice_credit
+from encaisse.payments.errors import PaymentsCode
 from encaisse.payments.models import Allocation, Payment
 from encaisse.payments.settlement import settlement_refresh
 
@@ -51,9 +54,9 @@ def payment_record(
 ) -> Payment:
     """Record money received; allocate it to the chosen invoices, or oldest due first."""
     if customer.company_id != company.pk:
-        raise DomainError("customer_unknown", _("Unknown customer."))
+        raise DomainError(CustomersCode.CUSTOMER_UNKNOWN, _("Unknown customer."))
     if amount <= 0:
-        raise DomainError("payment_amount", _("A payment amount must be positive."))
+        raise DomainError(PaymentsCode.PAYMENT_AMOUNT, _("A payment amount must be positive."))
     payment = Payment.objects.create(
         company=company,
         customer=customer,
@@ -83,7 +86,7 @@ def _lock_payment(company: Company, payment_id: int) -> Payment:
     try:
         return Payment.objects.select_for_update().get(company=company, pk=payment_id)
     except Payment.DoesNotExist as exc:
-        raise DomainError("payment_unknown", _("Unknown payment.")) from exc
+        raise DomainError(PaymentsCode.PAYMENT_UNKNOWN, _("Unknown payment.")) from exc
 
 
 @transaction.atomic
@@ -105,28 +108,32 @@ def payment_allocate(
     for invoice_id, amount in amounts.items():
         invoice = invoices.get(invoice_id)
         if invoice is None:
-            raise DomainError("invoice_unknown", _("Unknown invoice."), invoice_id=invoice_id)
+            raise DomainError(
+                InvoicingCode.INVOICE_UNKNOWN, _("Unknown invoice."), invoice_id=invoice_id
+            )
         if invoice.customer_id != payment.customer_id:
             raise DomainError(
-                "allocation_other_customer",
+                PaymentsCode.ALLOCATION_OTHER_CUSTOMER,
                 _("Invoice %(n)s belongs to another customer.") % {"n": invoice},
             )
         if invoice.status != Invoice.Status.ISSUED or invoice.is_credit_note:
             raise DomainError(
-                "allocation_not_issued",
+                PaymentsCode.ALLOCATION_NOT_ISSUED,
                 _("Invoice %(n)s is not an issued invoice.") % {"n": invoice},
             )
         if amount <= 0:
-            raise DomainError("allocation_amount", _("An allocated amount must be positive."))
+            raise DomainError(
+                PaymentsCode.ALLOCATION_AMOUNT, _("An allocated amount must be positive.")
+            )
         if amount > open_amounts[invoice_id]:
             raise DomainError(
-                "allocation_exceeds_invoice",
+                PaymentsCode.ALLOCATION_EXCEEDS_INVOICE,
                 _("%(a)s exceeds the %(o)s left to pay on invoice %(n)s.")
                 % {"a": amount, "o": open_amounts[invoice_id], "n": invoice},
             )
         if amount > left:
             raise DomainError(
-                "allocation_exceeds_payment",
+                PaymentsCode.ALLOCATION_EXCEEDS_PAYMENT,
                 _("Only %(left)s of this payment is left to allocate.") % {"left": left},
             )
         left -= amount
@@ -196,7 +203,7 @@ def allocation_undo(*, company: Company, allocation_id: int, actor: Actor) -> No
             .get(company=company, pk=allocation_id)
         )
     except Allocation.DoesNotExist as exc:
-        raise DomainError("allocation_unknown", _("Unknown allocation.")) from exc
+        raise DomainError(PaymentsCode.ALLOCATION_UNKNOWN, _("Unknown allocation.")) from exc
     audit_record(
         company=company,
         subject=allocation.invoice,

@@ -349,7 +349,7 @@ def test_credit_in_part_then_refuse_more_than_remains(api: Client, company: Comp
     # then
     assert partial.status_code == 201, partial.content
     assert partial.json()["total_amount"] == "30.00"
-    assert (too_much.status_code, too_much.json()["code"]) == (400, "credit_exceeds_invoice")
+    assert (too_much.status_code, too_much.json()["code"]) == (422, "credit_exceeds_invoice")
     assert Invoice.objects.filter(kind=Invoice.Kind.CREDIT_NOTE).count() == 1
     assert api.get(f"{URL}/{invoice.pk}").json()["open_amount"] == "90.00"
 

@@ -138,7 +138,7 @@ def test_record_refuses_an_allocation_larger_than_the_invoice(
         },
     )
 
-    assert (response.status_code, response.json()["code"]) == (400, "allocation_exceeds_invoice")
+    assert (response.status_code, response.json()["code"]) == (422, "allocation_exceeds_invoice")
     assert not Payment.objects.exists()
     assert not Allocation.objects.exists()
 
@@ -262,7 +262,7 @@ def test_allocate_refuses_too_much_and_writes_nothing(
     )
 
     # then
-    assert (response.status_code, response.json()["code"]) == (400, code)
+    assert (response.status_code, response.json()["code"]) == (422, code)
     assert not Allocation.objects.exists()
 
 

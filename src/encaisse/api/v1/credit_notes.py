@@ -8,8 +8,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router
 
 from encaisse.api.auth import principal
-from encaisse.api.fields import READ_ERRORS, Day, Id, Page, PageQuery, Str100
+from encaisse.api.errors import documented
+from encaisse.api.fields import Day, Id, Page, PageQuery, Str100
 from encaisse.api.v1.invoices import CreditNoteDetailOut, CreditNoteOut
+from encaisse.core.exceptions import ErrorKind
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import invoice_list
 
@@ -24,7 +26,7 @@ class CreditNoteFilters(PageQuery):
     q: Str100 = Field("", description="search in number and customer name")
 
 
-@router.get("/credit-notes", response={200: Page[CreditNoteOut], **READ_ERRORS})
+@router.get("/credit-notes", response={200: Page[CreditNoteOut], **documented()})
 def credit_notes_list(request: HttpRequest, filters: Query[CreditNoteFilters]) -> dict[str, Any]:
     company = principal(request).company
     qs = invoice_list(
@@ -43,7 +45,10 @@ def credit_notes_list(request: HttpRequest, filters: Query[CreditNoteFilters]) -
     }
 
 
-@router.get("/credit-notes/{credit_note_id}", response={200: CreditNoteDetailOut, **READ_ERRORS})
+@router.get(
+    "/credit-notes/{credit_note_id}",
+    response={200: CreditNoteDetailOut, **documented(ErrorKind.NOT_FOUND)},
+)
 def credit_notes_get(request: HttpRequest, credit_note_id: Id) -> Invoice:
     company = principal(request).company
     return (

@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from encaisse.api.auth import principal, writer
+from encaisse.api.errors import documented
 from encaisse.api.fields import (
-    READ_ERRORS,
-    WRITE_ERRORS,
     CreditLimitIn,
     Id,
     LongText,
@@ -28,9 +27,11 @@ from encaisse.api.fields import (
     Str200,
     Str254,
 )
-from encaisse.core.exceptions import DomainError
+from encaisse.core.errors import CoreCode
+from encaisse.core.exceptions import DomainError, ErrorKind
 from encaisse.core.models import Company, Membership
 from encaisse.core.scoping import get_for_company_or_404
+from encaisse.customers.errors import CustomersCode
 from encaisse.customers.models import Customer, PaymentTerms
 from encaisse.customers.services import customer_create, customer_update
 from encaisse.ledger.positions import customer_list
@@ -150,7 +151,7 @@ def _service_fields(company: Company, fields: dict[str, Any]) -> dict[str, Any]:
         if terms_id is not None:
             terms = PaymentTerms.objects.filter(company=company, pk=terms_id).first()
             if terms is None:
-                raise DomainError("payment_terms_unknown", _("Unknown payment terms."))
+                raise DomainError(CustomersCode.PAYMENT_TERMS_UNKNOWN, _("Unknown payment terms."))
         fields["payment_terms"] = terms
     if "owner_id" in fields:
         owner_id = fields.pop("owner_id")
@@ -162,13 +163,15 @@ def _service_fields(company: Company, fields: dict[str, Any]) -> dict[str, Any]:
                 .first()
             )
             if membership is None:
-                raise DomainError("user_unknown", _("The owner must be a member of the company."))
+                raise DomainError(
+                    CoreCode.USER_UNKNOWN, _("The owner must be a member of the company.")
+                )
             owner = membership.user
         fields["owner"] = owner
     return fields
 
 
-@router.get("/customers", response={200: Page[CustomerOut], **READ_ERRORS})
+@router.get("/customers", response={200: Page[CustomerOut], **documented()})
 def customers_list(request: HttpRequest, filters: Query[CustomerFilters]) -> dict[str, Any]:
     """Customers with their balance (issued invoices − credit notes − payments)."""
     company = principal(request).company
@@ -179,13 +182,27 @@ def customers_list(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
     }
 
 
-@router.get("/customers/{customer_id}", response={200: CustomerOut, **READ_ERRORS})
+@router.get(
+    "/customers/{customer_id}", response={200: CustomerOut, **documented(ErrorKind.NOT_FOUND)}
+)
 def customers_get(request: HttpRequest, customer_id: Id) -> Customer:
     company = principal(request).company
     return get_for_company_or_404(customer_list(company), company=company, pk=customer_id)
 
 
-@router.post("/customers", response={201: CustomerOut, **WRITE_ERRORS})
+@router.post(
+    "/customers",
+    response={
+        201: CustomerOut,
+        **documented(
+            ErrorKind.FORBIDDEN,
+            ErrorKind.NOT_FOUND,
+            ErrorKind.CONFLICT,
+            ErrorKind.INVALID,
+            write=True,
+        ),
+    },
+)
 def customers_create(request: HttpRequest, payload: CustomerIn) -> Status[Customer]:
     """Create a customer; SIREN, SIRET and VAT number are checked (python-stdnum)."""
     caller = writer(request)
@@ -194,7 +211,19 @@ def customers_create(request: HttpRequest, payload: CustomerIn) -> Status[Custom
     return Status(201, customer_list(caller.company).get(pk=customer.pk))
 
 
-@router.patch("/customers/{customer_id}", response={200: CustomerOut, **WRITE_ERRORS})
+@router.patch(
+    "/customers/{customer_id}",
+    response={
+        200: CustomerOut,
+        **documented(
+            ErrorKind.FORBIDDEN,
+            ErrorKind.NOT_FOUND,
+            ErrorKind.CONFLICT,
+            ErrorKind.INVALID,
+            write=True,
+        ),
+    },
+)
 def customers_update(request: HttpRequest, customer_id: Id, payload: CustomerPatch) -> Customer:
     caller = writer(request)
     customer = get_for_company_or_404(Customer, company=caller.company, pk=customer_id)

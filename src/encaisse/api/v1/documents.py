@@ -12,8 +12,10 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Router, Schema, Status
 
 from encaisse.api.auth import money_manager, principal
-from encaisse.api.fields import READ_ERRORS, WRITE_ERRORS, AmountIn, Day, Id, Money, Str100
+from encaisse.api.errors import documented
+from encaisse.api.fields import AmountIn, Day, Id, Money, Str100
 from encaisse.collection.services import invoice_lifecycle_record
+from encaisse.core.exceptions import ErrorKind
 from encaisse.core.scoping import get_for_company_or_404
 from encaisse.invoicing.documents.lifecycle import lifecycle_events
 from encaisse.invoicing.documents.services import invoice_document, quote_document
@@ -66,7 +68,10 @@ def _pdf(document: IssuedDocument) -> HttpResponse:
     return response
 
 
-@router.get("/invoices/{invoice_id}/document", response={200: None, **READ_ERRORS})
+@router.get(
+    "/invoices/{invoice_id}/document",
+    response={200: None, **documented(ErrorKind.NOT_FOUND, ErrorKind.CONFLICT)},
+)
 def invoices_document(request: HttpRequest, invoice_id: Id) -> HttpResponse:
     """The stored PDF/A-3 with its Factur-X XML (always the same bytes; see X-Content-SHA256)."""
     caller = principal(request)
@@ -74,14 +79,20 @@ def invoices_document(request: HttpRequest, invoice_id: Id) -> HttpResponse:
     return _pdf(invoice_document(company=caller.company, invoice_id=invoice.pk))
 
 
-@router.get("/quotes/{quote_id}/document", response={200: None, **READ_ERRORS})
+@router.get(
+    "/quotes/{quote_id}/document",
+    response={200: None, **documented(ErrorKind.NOT_FOUND, ErrorKind.CONFLICT)},
+)
 def quotes_document(request: HttpRequest, quote_id: Id) -> HttpResponse:
     caller = principal(request)
     quote = get_for_company_or_404(Quote, company=caller.company, pk=quote_id)
     return _pdf(quote_document(company=caller.company, quote_id=quote.pk))
 
 
-@router.get("/invoices/{invoice_id}/lifecycle", response={200: list[LifecycleOut], **READ_ERRORS})
+@router.get(
+    "/invoices/{invoice_id}/lifecycle",
+    response={200: list[LifecycleOut], **documented(ErrorKind.NOT_FOUND)},
+)
 def invoices_lifecycle(request: HttpRequest, invoice_id: Id) -> list[LifecycleEvent]:
     """Every e-invoicing status recorded for the invoice, oldest first."""
     caller = principal(request)
@@ -89,7 +100,19 @@ def invoices_lifecycle(request: HttpRequest, invoice_id: Id) -> list[LifecycleEv
     return list(lifecycle_events(caller.company, invoice))
 
 
-@router.post("/invoices/{invoice_id}/lifecycle", response={201: LifecycleOut, **WRITE_ERRORS})
+@router.post(
+    "/invoices/{invoice_id}/lifecycle",
+    response={
+        201: LifecycleOut,
+        **documented(
+            ErrorKind.FORBIDDEN,
+            ErrorKind.NOT_FOUND,
+            ErrorKind.CONFLICT,
+            ErrorKind.INVALID,
+            write=True,
+        ),
+    },
+)
 def invoices_lifecycle_record(
     request: HttpRequest, invoice_id: Id, payload: LifecycleIn
 ) -> Status[LifecycleEvent]:

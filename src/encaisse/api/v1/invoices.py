@@ -13,10 +13,9 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from encaisse.api.auth import money_manager, principal, writer
+from encaisse.api.errors import documented
 from encaisse.api.fields import (
     MAX_AMOUNT,
-    READ_ERRORS,
-    WRITE_ERRORS,
     Day,
     DecimalText,
     Description,
@@ -33,8 +32,9 @@ from encaisse.api.fields import (
     VatRateIn,
 )
 from encaisse.core.dates import today
-from encaisse.core.exceptions import DomainError
+from encaisse.core.exceptions import DomainError, ErrorKind
 from encaisse.core.scoping import get_for_company_or_404
+from encaisse.customers.errors import CustomersCode
 from encaisse.customers.models import Customer, PaymentTerms
 from encaisse.invoicing import calc
 from encaisse.invoicing.models import Invoice
@@ -204,7 +204,7 @@ class CreditIn(Schema):
     _check_total = field_validator("lines")(_total_fits)
 
 
-@router.get("/invoices", response={200: Page[InvoiceOut], **READ_ERRORS})
+@router.get("/invoices", response={200: Page[InvoiceOut], **documented()})
 def invoices_list(request: HttpRequest, filters: Query[InvoiceFilters]) -> dict[str, Any]:
     company = principal(request).company
     qs = invoice_list(
@@ -223,25 +223,33 @@ def invoices_list(request: HttpRequest, filters: Query[InvoiceFilters]) -> dict[
     }
 
 
-@router.get("/invoices/{invoice_id}", response={200: InvoiceDetailOut, **READ_ERRORS})
+@router.get(
+    "/invoices/{invoice_id}", response={200: InvoiceDetailOut, **documented(ErrorKind.NOT_FOUND)}
+)
 def invoices_get(request: HttpRequest, invoice_id: Id) -> Invoice:
     return invoice_get(principal(request).company, invoice_id)
 
 
-@router.post("/invoices", response={201: InvoiceDetailOut, **WRITE_ERRORS})
+@router.post(
+    "/invoices",
+    response={
+        201: InvoiceDetailOut,
+        **documented(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.INVALID, write=True),
+    },
+)
 def invoices_create(request: HttpRequest, payload: InvoiceIn) -> Status[Invoice]:
     """Create a draft; it gets its number, due date and frozen amounts when issued."""
     caller = writer(request)
     customer = Customer.objects.filter(company=caller.company, pk=payload.customer_id).first()
     if customer is None:
-        raise DomainError("customer_unknown", _("Unknown customer."))
+        raise DomainError(CustomersCode.CUSTOMER_UNKNOWN, _("Unknown customer."))
     terms = None
     if payload.payment_terms_id is not None:
         terms = PaymentTerms.objects.filter(
             company=caller.company, pk=payload.payment_terms_id
         ).first()
         if terms is None:
-            raise DomainError("payment_terms_unknown", _("Unknown payment terms."))
+            raise DomainError(CustomersCode.PAYMENT_TERMS_UNKNOWN, _("Unknown payment terms."))
     invoice = invoice_draft_create(
         company=caller.company,
         customer=customer,
@@ -257,7 +265,19 @@ def invoices_create(request: HttpRequest, payload: InvoiceIn) -> Status[Invoice]
     return Status(201, invoice_get(caller.company, invoice.pk))
 
 
-@router.post("/invoices/{invoice_id}/issue", response={200: InvoiceDetailOut, **WRITE_ERRORS})
+@router.post(
+    "/invoices/{invoice_id}/issue",
+    response={
+        200: InvoiceDetailOut,
+        **documented(
+            ErrorKind.FORBIDDEN,
+            ErrorKind.NOT_FOUND,
+            ErrorKind.CONFLICT,
+            ErrorKind.INVALID,
+            write=True,
+        ),
+    },
+)
 def invoices_issue(request: HttpRequest, invoice_id: Id, payload: IssueIn | None = None) -> Invoice:
     """Number the draft (gapless per series), set its due date from its terms, freeze it."""
     caller = money_manager(request)
@@ -267,7 +287,19 @@ def invoices_issue(request: HttpRequest, invoice_id: Id, payload: IssueIn | None
     return invoice_get(caller.company, invoice.pk)
 
 
-@router.post("/invoices/{invoice_id}/credit", response={201: CreditNoteDetailOut, **WRITE_ERRORS})
+@router.post(
+    "/invoices/{invoice_id}/credit",
+    response={
+        201: CreditNoteDetailOut,
+        **documented(
+            ErrorKind.FORBIDDEN,
+            ErrorKind.NOT_FOUND,
+            ErrorKind.CONFLICT,
+            ErrorKind.INVALID,
+            write=True,
+        ),
+    },
+)
 def invoices_credit(
     request: HttpRequest, invoice_id: Id, payload: CreditIn | None = None
 ) -> Status[Invoice]:

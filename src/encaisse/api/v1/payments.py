@@ -13,9 +13,8 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from encaisse.api.auth import money_manager, principal
+from encaisse.api.errors import documented
 from encaisse.api.fields import (
-    READ_ERRORS,
-    WRITE_ERRORS,
     AmountIn,
     Currency,
     Day,
@@ -25,8 +24,9 @@ from encaisse.api.fields import (
     PageQuery,
     Str140,
 )
-from encaisse.core.exceptions import DomainError
+from encaisse.core.exceptions import DomainError, ErrorKind
 from encaisse.core.scoping import get_for_company_or_404
+from encaisse.customers.errors import CustomersCode
 from encaisse.customers.models import Customer
 from encaisse.payments.models import Allocation, Payment
 from encaisse.payments.selectors import payment_get, payment_list
@@ -127,7 +127,7 @@ def _amounts(allocations: Sequence[AllocationIn]) -> dict[int, Decimal]:
     return {a.invoice_id: a.amount for a in allocations}
 
 
-@router.get("/payments", response={200: Page[PaymentOut], **READ_ERRORS})
+@router.get("/payments", response={200: Page[PaymentOut], **documented()})
 def payments_list(request: HttpRequest, filters: Query[PaymentFilters]) -> dict[str, Any]:
     company = principal(request).company
     qs = payment_list(
@@ -142,18 +142,32 @@ def payments_list(request: HttpRequest, filters: Query[PaymentFilters]) -> dict[
     }
 
 
-@router.get("/payments/{payment_id}", response={200: PaymentDetailOut, **READ_ERRORS})
+@router.get(
+    "/payments/{payment_id}", response={200: PaymentDetailOut, **documented(ErrorKind.NOT_FOUND)}
+)
 def payments_get(request: HttpRequest, payment_id: Id) -> Payment:
     return payment_get(principal(request).company, payment_id)
 
 
-@router.post("/payments", response={201: PaymentDetailOut, **WRITE_ERRORS})
+@router.post(
+    "/payments",
+    response={
+        201: PaymentDetailOut,
+        **documented(
+            ErrorKind.FORBIDDEN,
+            ErrorKind.NOT_FOUND,
+            ErrorKind.CONFLICT,
+            ErrorKind.INVALID,
+            write=True,
+        ),
+    },
+)
 def payments_create(request: HttpRequest, payload: PaymentIn) -> Status[Payment]:
     """Record money received and allocate it: to the invoices given, or oldest due first."""
     caller = money_manager(request)
     customer = Customer.objects.filter(company=caller.company, pk=payload.customer_id).first()
     if customer is None:
-        raise DomainError("customer_unknown", _("Unknown customer."))
+        raise DomainError(CustomersCode.CUSTOMER_UNKNOWN, _("Unknown customer."))
     payment = payment_record(
         company=caller.company,
         customer=customer,
@@ -169,7 +183,19 @@ def payments_create(request: HttpRequest, payload: PaymentIn) -> Status[Payment]
     return Status(201, payment_get(caller.company, payment.pk))
 
 
-@router.post("/payments/{payment_id}/allocations", response={201: PaymentDetailOut, **WRITE_ERRORS})
+@router.post(
+    "/payments/{payment_id}/allocations",
+    response={
+        201: PaymentDetailOut,
+        **documented(
+            ErrorKind.FORBIDDEN,
+            ErrorKind.NOT_FOUND,
+            ErrorKind.CONFLICT,
+            ErrorKind.INVALID,
+            write=True,
+        ),
+    },
+)
 def payments_allocate(
     request: HttpRequest, payment_id: Id, payload: AllocateIn | None = None
 ) -> Status[Payment]:
@@ -191,7 +217,10 @@ def payments_allocate(
     return Status(201, payment_get(caller.company, payment.pk))
 
 
-@router.delete("/allocations/{allocation_id}", response={204: None, **WRITE_ERRORS})
+@router.delete(
+    "/allocations/{allocation_id}",
+    response={204: None, **documented(ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, write=True)},
+)
 def allocations_delete(request: HttpRequest, allocation_id: Id) -> Status[None]:
     """Undo an allocation: the invoice is open again and the money unallocated."""
     caller = money_manager(request)

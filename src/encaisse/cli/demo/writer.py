@@ -26,6 +26,7 @@ from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company, Membership, Role
 from encaisse.core.models import Sequence as NumberSequence
 from encaisse.customers.models import Contact, Customer, PaymentTerms
+from encaisse.invoicing.errors import InvoicingCode
 from encaisse.invoicing.models import Invoice, InvoiceLine, VatTotal
 from encaisse.payments.models import Allocation, Payment
 from encaisse.payments.settlement import settlement_refresh
@@ -61,7 +62,8 @@ def demo_write(plan: DemoPlan, *, slug: str, batch_size: int = INSERT_BATCH) -> 
     """Create the company of `plan` under `slug`, with its users, customers and activity."""
     if Company.objects.filter(slug=slug).exists():
         raise DomainError(
-            "demo_exists", _("A company with slug %(slug)s already exists.") % {"slug": slug}
+            InvoicingCode.DEMO_EXISTS,
+            _("A company with slug %(slug)s already exists.") % {"slug": slug},
         )
     record = plan.company
     company = Company(

@@ -17,12 +17,14 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from encaisse.collection.errors import CollectionCode
 from encaisse.collection.models import Dispute
 from encaisse.core.actors import Actor, actor_user
 from encaisse.core.audit import audit_record
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import AuditEvent, Company
 from encaisse.core.money import ZERO, quantize
+from encaisse.invoicing.errors import InvoicingCode
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.services import invoice_lock
 
@@ -79,23 +81,29 @@ def dispute_open(
     try:
         invoice = invoice_lock(company=company, pk=invoice_id)
     except Invoice.DoesNotExist as exc:
-        raise DomainError("invoice_unknown", _("Unknown invoice.")) from exc
+        raise DomainError(InvoicingCode.INVOICE_UNKNOWN, _("Unknown invoice.")) from exc
     if invoice.kind != Invoice.Kind.INVOICE or invoice.status != Invoice.Status.ISSUED:
-        raise DomainError("dispute_not_issued", _("Only an issued invoice can be disputed."))
+        raise DomainError(
+            CollectionCode.DISPUTE_NOT_ISSUED, _("Only an issued invoice can be disputed.")
+        )
     if reason not in Dispute.Reason.values:
-        raise DomainError("dispute_reason", _("Unknown dispute reason."))
+        raise DomainError(CollectionCode.DISPUTE_REASON, _("Unknown dispute reason."))
     left = open_amount(invoice)
     if left <= ZERO:
-        raise DomainError("dispute_nothing_owed", _("Nothing is left to pay on this invoice."))
+        raise DomainError(
+            CollectionCode.DISPUTE_NOTHING_OWED, _("Nothing is left to pay on this invoice.")
+        )
     value = left if amount is None else quantize(amount)
     if not ZERO < value <= left:
         raise DomainError(
-            "dispute_amount",
+            CollectionCode.DISPUTE_AMOUNT,
             _("The disputed amount must be positive and at most the open amount %(open)s.")
             % {"open": left},
         )
     if due_on is not None and due_on < on:
-        raise DomainError("dispute_due_on", _("The resolution date cannot be in the past."))
+        raise DomainError(
+            CollectionCode.DISPUTE_DUE_ON, _("The resolution date cannot be in the past.")
+        )
     dispute = Dispute.objects.create(
         company=company,
         invoice=invoice,
@@ -123,12 +131,13 @@ def _close(
     try:
         dispute = Dispute.objects.select_for_update().get(company=company, pk=dispute_id)
     except Dispute.DoesNotExist as exc:
-        raise DomainError("dispute_unknown", _("Unknown dispute.")) from exc
+        raise DomainError(CollectionCode.DISPUTE_UNKNOWN, _("Unknown dispute.")) from exc
     if dispute.status != Dispute.Status.OPEN:
-        raise DomainError("dispute_closed", _("This dispute is already closed."))
+        raise DomainError(CollectionCode.DISPUTE_CLOSED, _("This dispute is already closed."))
     if on < dispute.opened_on:
         raise DomainError(
-            "dispute_date", _("A dispute cannot be closed before the day it was opened.")
+            CollectionCode.DISPUTE_DATE,
+            _("A dispute cannot be closed before the day it was opened."),
         )
     dispute.status, dispute.resolution, dispute.resolved_on = status, resolution.strip(), on
     dispute.save(update_fields=["status", "resolution", "resolved_on"])

@@ -14,12 +14,15 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from encaisse.collection.errors import CollectionCode
 from encaisse.collection.models import Promise
 from encaisse.core.actors import Actor, actor_user
 from encaisse.core.audit import audit_record
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import AuditEvent, Company
+from encaisse.customers.errors import CustomersCode
 from encaisse.customers.models import Customer
+from encaisse.invoicing.errors import InvoicingCode
 from encaisse.invoicing.models import Invoice
 
 DEFAULT_GRACE_DAYS = 3
@@ -42,16 +45,18 @@ def promise_create(
     """Record a promise to pay: dunning of the invoices (all of the customer's when none is
     named) waits until the promised date plus the grace days; broken, dunning resumes."""
     if customer.company_id != company.pk:
-        raise DomainError("customer_unknown", _("Unknown customer."))
+        raise DomainError(CustomersCode.CUSTOMER_UNKNOWN, _("Unknown customer."))
     if amount <= 0:
-        raise DomainError("promise_amount", _("The promised amount must be positive."))
+        raise DomainError(CollectionCode.PROMISE_AMOUNT, _("The promised amount must be positive."))
     if promised_on < on:
-        raise DomainError("promise_date", _("The promised date cannot be in the past."))
+        raise DomainError(
+            CollectionCode.PROMISE_DATE, _("The promised date cannot be in the past.")
+        )
     invoices = list(
         Invoice.objects.filter(company=company, customer=customer, pk__in=list(invoice_ids))
     )
     if len(invoices) != len(set(invoice_ids)):
-        raise DomainError("invoice_unknown", _("Unknown invoice."))
+        raise DomainError(InvoicingCode.INVOICE_UNKNOWN, _("Unknown invoice."))
     promise = Promise.objects.create(
         company=company,
         customer=customer,
@@ -85,9 +90,9 @@ def promise_close(
     """Close an open promise by hand: kept, broken or cancelled."""
     promise = Promise.objects.select_for_update().get(company=company, pk=promise_id)
     if state not in (Promise.State.KEPT, Promise.State.BROKEN, Promise.State.CANCELLED):
-        raise DomainError("promise_state", _("Unknown state."))
+        raise DomainError(CollectionCode.PROMISE_STATE, _("Unknown state."))
     if promise.state != Promise.State.OPEN:
-        raise DomainError("promise_closed", _("This promise is already closed."))
+        raise DomainError(CollectionCode.PROMISE_CLOSED, _("This promise is already closed."))
     before = promise.state
     promise.state, promise.closed_on = state, on
     promise.save(update_fields=["state", "closed_on"])
@@ -185,7 +190,9 @@ def promise_follow_up(*, company: Company, promise_id: int, actor: Actor, on: da
     """Take a broken promise off the worklist: someone called the customer about it."""
     promise = Promise.objects.select_for_update().get(company=company, pk=promise_id)
     if promise.state != Promise.State.BROKEN or promise.followed_up_on is not None:
-        raise DomainError("promise_not_broken", _("Only a broken promise can be followed up."))
+        raise DomainError(
+            CollectionCode.PROMISE_NOT_BROKEN, _("Only a broken promise can be followed up.")
+        )
     promise.followed_up_on = on
     promise.save(update_fields=["followed_up_on"])
     audit_record(

@@ -17,6 +17,7 @@ from encaisse.core.models import Company
 from encaisse.core.money import ZERO
 from encaisse.core.rates import rate_history
 from encaisse.customers.models import Customer
+from encaisse.dunning.errors import DunningCode
 from encaisse.dunning.models import PenaltyDecision
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import with_open_amount
@@ -76,12 +77,12 @@ def penalty_decide(
     """Record what happens to an invoice's penalties: kept, invoiced (a penalty invoice) or
     waived. Paying the principal never drops them silently: only this decision does."""
     if kind not in PenaltyDecision.Kind.values:
-        raise DomainError("penalty_decision_unknown", _("Unknown decision."))
+        raise DomainError(DunningCode.PENALTY_DECISION_UNKNOWN, _("Unknown decision."))
     if PenaltyDecision.objects.filter(company=company, invoice_id=invoice_id).exists():
-        raise DomainError("penalty_decided", _("A decision was already recorded for it."))
+        raise DomainError(DunningCode.PENALTY_DECIDED, _("A decision was already recorded for it."))
     claim = invoice_claim(company=company, invoice_id=invoice_id, on=on)
     if claim.total <= 0:
-        raise DomainError("penalty_none", _("This invoice owes no penalty."))
+        raise DomainError(DunningCode.PENALTY_NONE, _("This invoice owes no penalty."))
     invoice = Invoice.objects.select_related("customer").get(company=company, pk=invoice_id)
     penalty_invoice = None
     if kind == PenaltyDecision.Kind.INVOICED:

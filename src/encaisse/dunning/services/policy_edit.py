@@ -16,6 +16,7 @@ from encaisse.core.audit import audit_record, snapshot
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
 from encaisse.customers.models import Customer
+from encaisse.dunning.errors import DunningCode
 from encaisse.dunning.models import Channel, Policy, PolicyAssignment, ReminderInvoice, Step
 from encaisse.dunning.services.policies import policy_book
 from encaisse.dunning.wording import TEMPLATE_KEYS
@@ -120,7 +121,9 @@ def _check(company: Company, policy: Policy | None, data: PolicyData) -> None:
     if errors or step_errors:
         flat = [m for msgs in errors.values() for m in msgs]
         flat += [m for bad in step_errors.values() for msgs in bad.values() for m in msgs]
-        raise DomainError("policy_invalid", flat[0], errors=errors, step_errors=step_errors)
+        raise DomainError(
+            DunningCode.POLICY_INVALID, flat[0], errors=errors, step_errors=step_errors
+        )
 
 
 def _step_in_use(company: Company, step_ids: Sequence[int]) -> bool:
@@ -164,7 +167,7 @@ def policy_save(
         dropped = list(policy.steps.exclude(pk__in=kept).values_list("pk", flat=True))
         if _step_in_use(company, dropped):
             raise DomainError(
-                "step_in_use",
+                DunningCode.STEP_IN_USE,
                 _("A step already used by reminders cannot be removed."),
             )
     before = snapshot(policy, POLICY_FIELDS) if policy is not None else {}
@@ -222,9 +225,11 @@ def step_delete(*, company: Company, step_id: int, actor: Actor) -> Policy:
     )
     policy = step.policy
     if not Step.objects.filter(company=company, policy=policy).exclude(pk=step.pk).exists():
-        raise DomainError("policy_last_step", _("A policy needs at least one step."))
+        raise DomainError(DunningCode.POLICY_LAST_STEP, _("A policy needs at least one step."))
     if _step_in_use(company, [step.pk]):
-        raise DomainError("step_in_use", _("A step already used by reminders cannot be removed."))
+        raise DomainError(
+            DunningCode.STEP_IN_USE, _("A step already used by reminders cannot be removed.")
+        )
     before = snapshot(step, STEP_FIELDS)
     step.delete()
     audit_record(
@@ -252,7 +257,9 @@ def policy_assign(
         policy = Policy.objects.filter(company=company, pk=policy_id).first()
         if policy is None:
             raise DomainError(
-                "policy_unknown", _("Choose one of the company's policies."), field="policy"
+                DunningCode.POLICY_UNKNOWN,
+                _("Choose one of the company's policies."),
+                field="policy",
             )
         PolicyAssignment.objects.update_or_create(
             company=company, customer=customer, defaults={"policy": policy}

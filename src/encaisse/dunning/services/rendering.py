@@ -18,6 +18,7 @@ from django.template import Context, Engine, Template, TemplateSyntaxError
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
 from encaisse.core.money import ZERO, format_eur, quantize
+from encaisse.dunning.errors import DunningCode
 from encaisse.dunning.models import ReminderTemplate
 from encaisse.dunning.wording import DEFAULT_TEMPLATES
 
@@ -202,7 +203,9 @@ def template_check(source: str, *, field: str) -> None:
     try:
         _ENGINE.from_string(source)
     except TemplateSyntaxError as exc:
-        raise DomainError("template_syntax", f"{field}: {exc}", errors={field: [str(exc)]}) from exc
+        raise DomainError(
+            DunningCode.TEMPLATE_SYNTAX, f"{field}: {exc}", errors={field: [str(exc)]}
+        ) from exc
 
 
 def template_preview(

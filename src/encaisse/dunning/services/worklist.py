@@ -13,6 +13,7 @@ from encaisse.core.actors import Actor, actor_user
 from encaisse.core.audit import audit_record
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
+from encaisse.dunning.errors import DunningCode
 from encaisse.dunning.models import Channel, Reminder
 
 
@@ -46,7 +47,9 @@ def reminder_approve(
     """Let a reminder that waits for approval go, possibly with edited wording."""
     reminder = reminder_lock(company=company, pk=reminder_id)
     if reminder.state != Reminder.State.PENDING_APPROVAL:
-        raise DomainError("reminder_not_pending", _("This reminder is not awaiting approval."))
+        raise DomainError(
+            DunningCode.REMINDER_NOT_PENDING, _("This reminder is not awaiting approval.")
+        )
     if subject is not None and subject.strip():
         reminder.subject = subject.strip()[:200]
     if body is not None and body.strip():
@@ -65,7 +68,9 @@ def reminder_skip(
     """Cancel a waiting reminder on purpose; the step counts as done for its invoices."""
     reminder = reminder_lock(company=company, pk=reminder_id)
     if not reminder.is_waiting:
-        raise DomainError("reminder_not_waiting", _("This reminder is no longer waiting."))
+        raise DomainError(
+            DunningCode.REMINDER_NOT_WAITING, _("This reminder is no longer waiting.")
+        )
     reminder.state = Reminder.State.CANCELLED
     reminder.cancel_reason = "skipped"
     reminder.outcome_note = reason.strip()
@@ -82,7 +87,9 @@ def reminder_retry(*, company: Company, reminder_id: int, actor: Actor) -> Remin
     """Put a failed reminder back in the queue (after its address was fixed)."""
     reminder = reminder_lock(company=company, pk=reminder_id)
     if reminder.state != Reminder.State.FAILED:
-        raise DomainError("reminder_not_failed", _("Only a failed reminder can be retried."))
+        raise DomainError(
+            DunningCode.REMINDER_NOT_FAILED, _("Only a failed reminder can be retried.")
+        )
     from encaisse.dunning.services.runs import _recipients as recipients
     from encaisse.dunning.services.runs import recipient_for
 
@@ -116,14 +123,16 @@ def reminder_call_outcome(
     someone to fix the number."""
     reminder = reminder_lock(company=company, pk=reminder_id)
     if reminder.channel != Channel.PHONE or reminder.state != Reminder.State.QUEUED:
-        raise DomainError("reminder_not_call", _("This is not a call waiting to be made."))
+        raise DomainError(
+            DunningCode.REMINDER_NOT_CALL, _("This is not a call waiting to be made.")
+        )
     if outcome not in Reminder.Outcome.values:
-        raise DomainError("call_outcome_unknown", _("Unknown call outcome."))
+        raise DomainError(DunningCode.CALL_OUTCOME_UNKNOWN, _("Unknown call outcome."))
     invoice_ids = list(reminder.lines.values_list("invoice_id", flat=True))
     if outcome == Reminder.Outcome.PROMISE:
         if promised_on is None or promised_amount is None:
             raise DomainError(
-                "promise_incomplete",
+                DunningCode.PROMISE_INCOMPLETE,
                 _("A promise needs a date and an amount."),
                 field="promised_on",
             )

@@ -19,6 +19,7 @@ from encaisse.core.actors import Actor
 from encaisse.core.audit import audit_record
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
+from encaisse.invoicing.errors import InvoicingCode
 from encaisse.invoicing.models import Invoice, LifecycleEvent, LifecycleStatus
 from encaisse.invoicing.services import invoice_lock
 
@@ -42,20 +43,24 @@ def lifecycle_record(
     try:
         invoice = invoice_lock(company=company, pk=invoice_id)
     except Invoice.DoesNotExist as exc:
-        raise DomainError("invoice_unknown", _("Unknown invoice.")) from exc
+        raise DomainError(InvoicingCode.INVOICE_UNKNOWN, _("Unknown invoice.")) from exc
     if invoice.status != Invoice.Status.ISSUED:
         raise DomainError(
-            "lifecycle_not_issued", _("Only an issued invoice has e-invoicing statuses.")
+            InvoicingCode.LIFECYCLE_NOT_ISSUED,
+            _("Only an issued invoice has e-invoicing statuses."),
         )
     if status not in LifecycleStatus.values:
         raise DomainError(
-            "lifecycle_status", _("Unknown e-invoicing status %(s)s.") % {"s": status}
+            InvoicingCode.LIFECYCLE_STATUS, _("Unknown e-invoicing status %(s)s.") % {"s": status}
         )
     if invoice.issue_date and on < invoice.issue_date:
-        raise DomainError("lifecycle_date", _("A status cannot predate the invoice's issue date."))
+        raise DomainError(
+            InvoicingCode.LIFECYCLE_DATE, _("A status cannot predate the invoice's issue date.")
+        )
     if amount is not None and not Decimal(0) < amount <= invoice.total_amount:
         raise DomainError(
-            "lifecycle_amount", _("The amount must be positive and at most the invoice total.")
+            InvoicingCode.LIFECYCLE_AMOUNT,
+            _("The amount must be positive and at most the invoice total."),
         )
     event = LifecycleEvent.objects.create(
         company=company,

@@ -22,6 +22,7 @@ from encaisse.core.actors import Actor
 from encaisse.core.audit import audit_record
 from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
+from encaisse.customers.errors import CustomersCode
 from encaisse.customers.models import Contact, Customer
 from encaisse.invoicing.documents.build import (
     company_clauses,
@@ -40,6 +41,7 @@ from encaisse.invoicing.documents.render import (
     render_pdf,
     render_statement_pdf,
 )
+from encaisse.invoicing.errors import InvoicingCode
 from encaisse.invoicing.models import Invoice, IssuedDocument, Quote
 
 logger = logging.getLogger(__name__)
@@ -79,14 +81,16 @@ def invoice_document(*, company: Company, invoice_id: int) -> IssuedDocument:
         .first()
     )
     if invoice is None:
-        raise DomainError("invoice_unknown", _("Unknown invoice."))
+        raise DomainError(InvoicingCode.INVOICE_UNKNOWN, _("Unknown invoice."))
     if invoice.status != Invoice.Status.ISSUED:
-        raise DomainError("document_not_issued", _("Only an issued invoice has a document."))
+        raise DomainError(
+            InvoicingCode.DOCUMENT_NOT_ISSUED, _("Only an issued invoice has a document.")
+        )
     if not invoice.lines.exists():
         # Imported from a CSV or an accounting file with totals only: the legal original is
         # in the tool that issued it, and a PDF made up here would not be that invoice.
         raise DomainError(
-            "document_unavailable",
+            InvoicingCode.DOCUMENT_UNAVAILABLE,
             _(
                 "Invoice %(n)s was imported without its lines: its original is in the tool "
                 "that issued it."
@@ -96,7 +100,7 @@ def invoice_document(*, company: Company, invoice_id: int) -> IssuedDocument:
     try:
         pdf = render_pdf(invoice_document_data(invoice))
     except FacturXError as exc:
-        raise DomainError("document_invalid", str(exc)) from exc
+        raise DomainError(InvoicingCode.DOCUMENT_INVALID, str(exc)) from exc
     kind = (
         IssuedDocument.Kind.CREDIT_NOTE if invoice.is_credit_note else IssuedDocument.Kind.INVOICE
     )
@@ -114,9 +118,11 @@ def quote_document(*, company: Company, quote_id: int) -> IssuedDocument:
         .first()
     )
     if quote is None:
-        raise DomainError("quote_unknown", _("Unknown quote."))
+        raise DomainError(InvoicingCode.QUOTE_UNKNOWN, _("Unknown quote."))
     if quote.status == Quote.Status.DRAFT:
-        raise DomainError("document_not_issued", _("Only an issued quote has a document."))
+        raise DomainError(
+            InvoicingCode.DOCUMENT_NOT_ISSUED, _("Only an issued quote has a document.")
+        )
     pdf = render_pdf(quote_document_data(quote))
     return _store(company=company, invoice=None, quote=quote, pdf=pdf, kind="quote")
 
@@ -134,7 +140,7 @@ def document_by_number(*, company: Company, number: str) -> IssuedDocument:
     if quote is not None:
         return quote_document(company=company, quote_id=quote.pk)
     raise DomainError(
-        "document_unknown",
+        InvoicingCode.DOCUMENT_UNKNOWN,
         _("No issued invoice, credit note or quote numbered %(n)s.") % {"n": number},
     )
 
@@ -166,7 +172,7 @@ def statement_render(
     """The statement PDF of a customer as of a date: its open invoices (`rows`) and balance
     as `ledger.statements` reads them from the positions, with the QR code to pay it."""
     if customer.company_id != company.pk:
-        raise DomainError("customer_unknown", _("Unknown customer."))
+        raise DomainError(CustomersCode.CUSTOMER_UNKNOWN, _("Unknown customer."))
     lang = document_language(customer)
     data = StatementData(
         lang=lang,
@@ -222,7 +228,7 @@ def _send(
     to = [r.strip() for r in (recipients or billing_recipients(customer)) if r.strip()]
     if not to:
         raise DomainError(
-            "no_recipient",
+            InvoicingCode.NO_RECIPIENT,
             _("Customer %(c)s has no billing contact with an email address.")
             % {"c": customer.name},
         )
@@ -261,7 +267,7 @@ def document_send(
     is recorded on the customer's timeline and on the document's subject."""
     subject_row: Invoice | Quote | None = document.invoice or document.quote
     if subject_row is None or document.company_id != company.pk:
-        raise DomainError("document_unknown", _("Unknown document."))
+        raise DomainError(InvoicingCode.DOCUMENT_UNKNOWN, _("Unknown document."))
     customer = subject_row.customer
     lang = document_language(customer)
     kind_label = labels(lang)[document.kind]

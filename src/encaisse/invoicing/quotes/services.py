@@ -21,10 +21,12 @@ from encaisse.core.exceptions import DomainError
 from encaisse.core.models import Company
 from encaisse.core.money import ZERO, quantize
 from encaisse.core.sequences import sequence_next
+from encaisse.customers.errors import CustomersCode
 from encaisse.customers.models import Customer, PaymentTerms
 from encaisse.invoicing import calc
 from encaisse.invoicing.documents.build import document_language
 from encaisse.invoicing.documents.mentions import date_text, labels, percent_text
+from encaisse.invoicing.errors import InvoicingCode
 from encaisse.invoicing.models import Invoice, Quote, QuoteLine
 from encaisse.invoicing.services import LineData, invoice_draft_create, lines_checked_totals
 
@@ -35,7 +37,7 @@ def quote_lock(*, company: Company, pk: int) -> Quote:
     try:
         return Quote.objects.select_for_update().get(company=company, pk=pk)
     except Quote.DoesNotExist as exc:
-        raise DomainError("quote_unknown", _("Unknown quote.")) from exc
+        raise DomainError(InvoicingCode.QUOTE_UNKNOWN, _("Unknown quote.")) from exc
 
 
 def _write_lines(quote: Quote, lines: Sequence[LineData]) -> None:
@@ -73,7 +75,7 @@ def quote_draft_create(
     notes: str = "",
 ) -> Quote:
     if customer.company_id != company.pk:
-        raise DomainError("customer_unknown", _("Unknown customer."))
+        raise DomainError(CustomersCode.CUSTOMER_UNKNOWN, _("Unknown customer."))
     quote = Quote(
         company=company,
         customer=customer,
@@ -106,7 +108,7 @@ def quote_draft_update(
 ) -> Quote:
     quote = quote_lock(company=company, pk=quote_id)
     if quote.status != Quote.Status.DRAFT:
-        raise DomainError("quote_frozen", _("An issued quote cannot be changed."))
+        raise DomainError(InvoicingCode.QUOTE_FROZEN, _("An issued quote cannot be changed."))
     _write_lines(quote, lines)
     quote.save(update_fields=["net_amount", "vat_amount", "total_amount", "updated_at"])
     audit_record(
@@ -124,7 +126,7 @@ def quote_issue(*, company: Company, quote_id: int, actor: Actor, on: date) -> Q
     """Number and freeze a draft quote; its PDF is stored once the issue is committed."""
     quote = quote_lock(company=company, pk=quote_id)
     if quote.status != Quote.Status.DRAFT:
-        raise DomainError("quote_not_draft", _("Only a draft quote can be issued."))
+        raise DomainError(InvoicingCode.QUOTE_NOT_DRAFT, _("Only a draft quote can be issued."))
     quote.number = sequence_next(company=company, series=quote.series or company.quote_series)
     quote.issue_date = on
     quote.valid_until = on + timedelta(days=company.quote_validity_days)
@@ -156,13 +158,15 @@ def _decide(
     quote = quote_lock(company=company, pk=quote_id)
     if quote.status != Quote.Status.ISSUED:
         raise DomainError(
-            "quote_not_pending", _("Only an issued quote can be accepted or refused.")
+            InvoicingCode.QUOTE_NOT_PENDING, _("Only an issued quote can be accepted or refused.")
         )
     if quote.issue_date and on < quote.issue_date:
-        raise DomainError("quote_decision_date", _("A decision cannot predate the quote."))
+        raise DomainError(
+            InvoicingCode.QUOTE_DECISION_DATE, _("A decision cannot predate the quote.")
+        )
     if accepted and quote.valid_until and on > quote.valid_until:
         raise DomainError(
-            "quote_expired",
+            InvoicingCode.QUOTE_EXPIRED,
             _("This quote expired on %(d)s.") % {"d": quote.valid_until.isoformat()},
         )
     quote.status = Quote.Status.ACCEPTED if accepted else Quote.Status.REFUSED
@@ -199,7 +203,9 @@ def _deposit_nets(quote: Quote) -> dict[int, Decimal]:
     if deposit is None or deposit.status == Invoice.Status.CANCELLED:
         return {}
     if deposit.status != Invoice.Status.ISSUED:
-        raise DomainError("deposit_not_issued", _("Issue or cancel the deposit invoice first."))
+        raise DomainError(
+            InvoicingCode.DEPOSIT_NOT_ISSUED, _("Issue or cancel the deposit invoice first.")
+        )
     return {line.position: line.net_amount for line in deposit.lines.all()}
 
 
@@ -219,7 +225,8 @@ def quote_convert(
     quote = quote_lock(company=company, pk=quote_id)
     if quote.status != Quote.Status.ACCEPTED:
         raise DomainError(
-            "quote_not_accepted", _("Only an accepted quote can be converted to an invoice.")
+            InvoicingCode.QUOTE_NOT_ACCEPTED,
+            _("Only an accepted quote can be converted to an invoice."),
         )
     lines = list(quote.lines.all())
     nature = quote.nature
@@ -228,11 +235,14 @@ def quote_convert(
     if deposit_rate is not None:
         if not ZERO < deposit_rate < 1:
             raise DomainError(
-                "deposit_rate", _("A deposit is a percentage strictly between 0 and 100.")
+                InvoicingCode.DEPOSIT_RATE,
+                _("A deposit is a percentage strictly between 0 and 100."),
             )
         previous = quote.deposit_invoice
         if previous is not None and previous.status != Invoice.Status.CANCELLED:
-            raise DomainError("deposit_exists", _("This quote already has a deposit invoice."))
+            raise DomainError(
+                InvoicingCode.DEPOSIT_EXISTS, _("This quote already has a deposit invoice.")
+            )
         pct = percent_text(deposit_rate, lang)
         data = [
             LineData(
