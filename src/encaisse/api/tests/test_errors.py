@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
 import pytest
 from django.test import Client
 
-from encaisse.core.models import Company
-from encaisse.core.tests.factories import CustomerFactory
+from encaisse.api.errors import KIND_STATUS
+from encaisse.api.tests.conftest import ClientFor
+from encaisse.core.exceptions import ErrorKind
+from encaisse.core.models import Company, Membership
+from encaisse.core.tests.factories import CustomerFactory, make_invoice
 from encaisse.customers.models import Customer
-from encaisse.invoicing.models import Invoice
+from encaisse.invoicing.models import Invoice, LifecycleEvent
 from encaisse.payments.models import Payment
 
 JSON = "application/json"
+LINE = {"description": "Conseil", "quantity": "1", "unit_price": "100.00", "vat_rate": "0.20"}
 
 
 @pytest.mark.parametrize(
@@ -104,3 +112,56 @@ def test_an_unknown_address_under_the_api_is_404_json(api: Client) -> None:
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found.", "code": "not_found"}
+
+
+@pytest.mark.parametrize(
+    ("_case", "kind", "status", "code"),
+    [
+        ("unknown customer", ErrorKind.NOT_FOUND, 404, "customer_unknown"),
+        ("a draft has no document", ErrorKind.CONFLICT, 409, "document_not_issued"),
+        ("a status before the issue date", ErrorKind.INVALID, 422, "lifecycle_date"),
+        ("a read-only role writes", ErrorKind.FORBIDDEN, 403, "permission_denied"),
+    ],
+)
+def test_a_domain_error_answers_the_status_of_its_kind(
+    api: Client,
+    accountant: Membership,
+    client_for: ClientFor,
+    company: Company,
+    _case: str,
+    kind: ErrorKind,
+    status: int,
+    code: str,
+) -> None:
+    # given
+    draft = make_invoice(company=company, issued_on=None)
+    issued = make_invoice(company=company, issued_on=date(2025, 1, 15))
+    calls: dict[ErrorKind, Callable[[], Any]] = {
+        ErrorKind.NOT_FOUND: lambda: api.post(
+            "/api/v1/invoices",
+            {"customer_id": 999_999, "lines": [LINE]},
+        ),
+        ErrorKind.CONFLICT: lambda: api.get(f"/api/v1/invoices/{draft.pk}/document"),
+        ErrorKind.INVALID: lambda: api.post(
+            f"/api/v1/invoices/{issued.pk}/lifecycle",
+            {"status": "200", "occurred_on": "2025-01-14"},
+        ),
+        ErrorKind.FORBIDDEN: lambda: client_for(accountant).post(
+            "/api/v1/customers", {"name": "X"}
+        ),
+    }
+
+    # when
+    response = calls[kind]()
+
+    # then
+    assert KIND_STATUS[kind] == status
+    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert response.json()["detail"]
+    assert Invoice.objects.filter(company=company).count() == 2
+    assert not LifecycleEvent.objects.exists()
+    assert not Customer.objects.filter(company=company, name="X").exists()
+
+
+def test_every_kind_has_a_status() -> None:
+    assert set(KIND_STATUS) == set(ErrorKind)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
+
+from encaisse.api.api import api
+from encaisse.api.errors import ALWAYS, KIND_STATUS, WRITES
+from encaisse.core.exceptions import ErrorKind
 
 EXPECTED = {
     "/api/v1/customers": {"get", "post"},
@@ -45,3 +50,65 @@ def test_schema_lists_every_operation_with_bearer_auth(db: None) -> None:
     assert set(create["responses"]) == {"201", "400", "401", "403", "404", "409", "422"}
     amount = schema["components"]["schemas"]["InvoiceOut"]["properties"]["total_amount"]
     assert amount["type"] == "string"
+
+
+@pytest.mark.parametrize(
+    ("_case", "path", "method", "statuses"),
+    [
+        ("a list", "/api/v1/invoices", "get", {"200", "401", "422"}),
+        ("a read by id", "/api/v1/payments/{payment_id}", "get", {"200", "401", "404", "422"}),
+        (
+            "a draft has no document yet",
+            "/api/v1/invoices/{invoice_id}/document",
+            "get",
+            {"200", "401", "404", "409", "422"},
+        ),
+        (
+            "issue a draft",
+            "/api/v1/invoices/{invoice_id}/issue",
+            "post",
+            {"200", "400", "401", "403", "404", "409", "422"},
+        ),
+        (
+            "undo an allocation",
+            "/api/v1/allocations/{allocation_id}",
+            "delete",
+            {"204", "400", "401", "403", "404", "409", "422"},
+        ),
+    ],
+)
+def test_schema_lists_the_statuses_an_operation_answers(
+    _case: str, path: str, method: str, statuses: set[str]
+) -> None:
+    # when
+    operation = api.get_openapi_schema()["paths"][path][method]
+
+    # then
+    assert {str(status) for status in operation["responses"]} == statuses
+
+
+def test_every_operation_documents_its_refusals() -> None:
+    """Every operation may refuse (a token, a parameter); one that names a row may not find
+    it; a write may be forbidden to the role and may conflict; each refusal is an ErrorOut."""
+    # given
+    schema = api.get_openapi_schema()
+    error_out = {"$ref": "#/components/schemas/ErrorOut"}
+    known = {*KIND_STATUS.values(), *ALWAYS, *WRITES}
+
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            # when
+            responses = operation["responses"]
+            refusals = {int(status) for status in responses if int(status) >= 400}
+
+            # then
+            where = f"{method.upper()} {path}"
+            expected = set(ALWAYS)
+            if "{" in path:
+                expected.add(KIND_STATUS[ErrorKind.NOT_FOUND])
+            if method != "get":
+                expected |= {*WRITES, KIND_STATUS[ErrorKind.FORBIDDEN]}
+            assert expected <= refusals <= known, where
+            for status in refusals:
+                content = responses[status]["content"]["application/json"]
+                assert content["schema"] == error_out, f"{where} {status}"
