@@ -12,6 +12,8 @@ interfaces (the API's statuses, the forms) decide from the kind, never from list
 (True, <ErrorKind.NOT_FOUND: 'not_found'>)
 >>> str(FileProblem("f.csv", 3, "amount", "not an amount", "x"))
 'f.csv line 3, amount: not an amount'
+>>> str(FileProblem("s.xml", None, "Amt", "the amount is missing", where="/Document/Ntry[2]"))
+'s.xml, /Document/Ntry[2], Amt: the amount is missing'
 """
 
 from __future__ import annotations
@@ -67,8 +69,8 @@ class FileProblem:
     `line` is the line, or record, as an editor or a spreadsheet shows it (a header is line
     1), None when the problem is the file as a whole or the format has no lines; `field` is
     the column or element concerned, '' when none; `value` is the text that was refused;
-    `code` a short machine-readable reason when the importer has one; `where` a position
-    that is not a line number (an XML path, "record 12") for the formats that need it.
+    `code` a short machine-readable reason when the importer has one; `where` the position
+    as the format names it ("line 12", "record 12", an XML path), shown instead of the line.
     """
 
     file: str
@@ -80,7 +82,12 @@ class FileProblem:
     where: str = ""
 
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file} line {self.line}"
+        if self.where:
+            where = f"{self.file}, {self.where}"
+        elif self.line is not None:
+            where = f"{self.file} line {self.line}"
+        else:
+            where = self.file
         if self.field:
             where = f"{where}, {self.field}"
         return f"{where}: {self.message}"

@@ -33,13 +33,13 @@ from django.utils.translation import gettext as _
 
 from encaisse.core.actors import Actor, actor_user
 from encaisse.core.audit import audit_record
+from encaisse.core.exceptions import FileProblem, FileRejected
 from encaisse.core.models import Company
 from encaisse.core.money import ZERO
 from encaisse.customers.models import Customer, PaymentTerms
 from encaisse.customers.terms import TermsMethod, due_date
-from encaisse.invoicing.importer.errors import RowError
 from encaisse.invoicing.importer.mapping import looks_like_header, resolve_columns
-from encaisse.invoicing.importer.reading import UnreadableFileError, read_table
+from encaisse.invoicing.importer.reading import read_table
 from encaisse.invoicing.importer.rows import DateFormat, InvoiceRow, parse_rows
 from encaisse.invoicing.models import Invoice
 from encaisse.payments.models import Allocation, Payment
@@ -56,7 +56,7 @@ class ImportResult:
     skipped_existing: int = 0
     customers_created: int = 0
     payments_created: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[FileProblem] = field(default_factory=list)
     dry_run: bool = False
     # New invoices the file marks disputed: a hand-off to collection, which opens their
     # disputes (`collection.services.invoices_import`); not a count, so not compared.
@@ -101,8 +101,8 @@ def invoice_import(
             file,
             is_header=lambda cells: looks_like_header(cells, mapping if mapping else saved),
         )
-    except UnreadableFileError as exc:
-        return ImportResult(file, errors=[RowError(file, None, "", exc.message)])
+    except FileRejected as exc:
+        return ImportResult(file, errors=exc.problems)
     columns, errors = resolve_columns(
         table.header, file=file, header_line=table.header_line, mapping=mapping, saved=saved
     )
@@ -133,7 +133,7 @@ def invoice_import(
         return ImportResult(
             file,
             errors=[
-                RowError(
+                FileProblem(
                     file,
                     None,
                     "",

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from encaisse.core.actors import Actor, actor_user
 from encaisse.core.audit import audit_record
-from encaisse.core.exceptions import DomainError
+from encaisse.core.exceptions import DomainError, FileRejected
 from encaisse.core.models import Company
 from encaisse.customers.errors import CustomersCode
 from encaisse.customers.models import Customer
@@ -31,7 +31,7 @@ from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import with_open_amount
 from encaisse.payments import matching
 from encaisse.payments.errors import PaymentsCode
-from encaisse.payments.io import BankFileError, BankTransaction, parse_bank_file
+from encaisse.payments.io import BankTransaction, parse_bank_file
 from encaisse.payments.models import (
     BankAccount,
     BankLine,
@@ -130,8 +130,8 @@ def bank_import(
     mapping = csv_mapping if csv_mapping is not None else (settings.csv_mapping or None)
     try:
         parsed = parse_bank_file(content, filename, format=format, csv_mapping=mapping)
-    except BankFileError as exc:
-        raise DomainError(PaymentsCode.BANK_FILE, str(exc)) from exc
+    except FileRejected as exc:
+        raise DomainError(PaymentsCode.BANK_FILE, str(exc), problems=exc.problems) from exc
     result = BankImportResult(file=filename, format=parsed.format, lines=len(parsed.transactions))
     for tx in parsed.transactions:
         if tx.currency != "EUR":

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from encaisse.invoicing.importer.errors import RowError
+from encaisse.core.exceptions import FileProblem
 
 FIELDS = (
     "number",
@@ -127,10 +127,10 @@ def looks_like_header(cells: Sequence[str], mapping: Mapping[str, str] | None = 
 
 def parse_mapping_items(
     items: Iterable[str], *, file: str
-) -> tuple[dict[str, str], list[RowError]]:
+) -> tuple[dict[str, str], list[FileProblem]]:
     """`field=Column` items (command options or lines of a text area) into a mapping."""
     mapping: dict[str, str] = {}
-    errors: list[RowError] = []
+    errors: list[FileProblem] = []
     for item in items:
         text = item.strip()
         if not text or text.startswith("#"):
@@ -139,7 +139,7 @@ def parse_mapping_items(
         field = field.strip().lower()
         if not sep or not field:
             errors.append(
-                RowError(
+                FileProblem(
                     file,
                     None,
                     "",
@@ -155,8 +155,8 @@ def parse_mapping_items(
     return mapping, errors
 
 
-def _unknown_field(file: str, field: str) -> RowError:
-    return RowError(
+def _unknown_field(file: str, field: str) -> FileProblem:
+    return FileProblem(
         file,
         None,
         field,
@@ -191,14 +191,14 @@ def resolve_columns(
     header_line: int,
     mapping: Mapping[str, str] | None = None,
     saved: Mapping[str, str] | None = None,
-) -> tuple[Columns, list[RowError]]:
+) -> tuple[Columns, list[FileProblem]]:
     """Where each field is in the file; errors for a bad mapping or a missing required field."""
     index: dict[str, int] = {}
     for i, name in enumerate(header):
         field = recognise_header(name)
         if field is not None and field not in index:
             index[field] = i
-    errors: list[RowError] = []
+    errors: list[FileProblem] = []
     strict = mapping is not None
     for field, column in (mapping if mapping is not None else saved or {}).items():
         if field not in FIELDS:
@@ -213,7 +213,7 @@ def resolve_columns(
             index[field] = found
         elif strict:
             errors.append(
-                RowError(
+                FileProblem(
                     file,
                     header_line,
                     field,
@@ -238,9 +238,9 @@ def _columns_list(header: Sequence[str]) -> str:
 
 def _missing(
     file: str, line: int, field: str, header: Sequence[str], or_field: str = ""
-) -> RowError:
+) -> FileProblem:
     wanted = f"{field} or {or_field}" if or_field else field
-    return RowError(
+    return FileProblem(
         file,
         line,
         field,

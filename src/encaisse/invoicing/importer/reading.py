@@ -24,6 +24,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from encaisse.core.exceptions import FileProblem, FileRejected
+
 Cell = str | int | float | Decimal | date | datetime | bool | None
 
 DELIMITERS = (";", ",", "\t", "|")
@@ -42,7 +44,8 @@ _OTHER_FORMATS = (
 
 
 class UnreadableFileError(Exception):
-    """The file cannot be read as a table at all; `message` says why, for people."""
+    """Inside this module: the file cannot be read as a table at all; `message` says why.
+    `read_table` turns it into a FileRejected naming the file."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -68,8 +71,18 @@ def read_table(
     """Rows of a CSV or XLSX file with its header row.
 
     The header is the first non-blank row, or, when `is_header` is given, the first of the
-    first rows it accepts (exports often start with a title and a blank line).
+    first rows it accepts (exports often start with a title and a blank line). A file that
+    is no table at all is refused with FileRejected, one problem naming the file.
     """
+    try:
+        return _table(content, filename, is_header=is_header)
+    except UnreadableFileError as exc:
+        raise FileRejected([FileProblem(filename, None, "", exc.message)]) from exc
+
+
+def _table(
+    content: bytes, filename: str, *, is_header: Callable[[Sequence[str]], bool] | None
+) -> Table:
     rows = _read_rows(content, filename)
     non_blank = [row for row in rows if not _is_blank(row.cells)]
     if not non_blank:

@@ -31,8 +31,8 @@ from stdnum import exceptions as stdnum_exceptions
 from stdnum.fr import siren as fr_siren
 
 from encaisse.core.dates import parse_date
+from encaisse.core.exceptions import FileProblem
 from encaisse.core.money import parse_amount, quantize
-from encaisse.invoicing.importer.errors import RowError
 from encaisse.invoicing.importer.mapping import Columns
 from encaisse.invoicing.importer.reading import Cell, Row, cell_text
 
@@ -202,7 +202,7 @@ class _RowReader:
 
     def __init__(self, file: str, row: Row, columns: Columns, convention: DateFormat) -> None:
         self.file, self.row, self.columns, self.convention = file, row, columns, convention
-        self.errors: list[RowError] = []
+        self.errors: list[FileProblem] = []
 
     @staticmethod
     def of(row: Row, columns: Columns, field: str) -> str:
@@ -222,7 +222,7 @@ class _RowReader:
         return _text(self.cell(field))
 
     def fail(self, field: str, message: str) -> None:
-        self.errors.append(RowError(self.file, self.row.line, field, message, self.text(field)))
+        self.errors.append(FileProblem(self.file, self.row.line, field, message, self.text(field)))
 
     def required(self, field: str) -> Cell | None:
         if self.text(field) == "":
@@ -263,9 +263,9 @@ def parse_rows(
     *,
     file: str,
     date_format: DateFormat | None = None,
-) -> tuple[list[InvoiceRow], list[RowError]]:
+) -> tuple[list[InvoiceRow], list[FileProblem]]:
     """Every row checked; the rows that passed and the errors of all that did not."""
-    errors: list[RowError] = []
+    errors: list[FileProblem] = []
     convention = date_format
     if convention is None:
         texts = (
@@ -278,7 +278,7 @@ def parse_rows(
         try:
             convention = date_convention(cell for cell in texts if isinstance(cell, str)) or "dmy"
         except CellError as exc:
-            return [], [RowError(file, None, "issue_date", str(exc))]
+            return [], [FileProblem(file, None, "issue_date", str(exc))]
     parsed: list[InvoiceRow] = []
     first_line: dict[str, int] = {}
     for row in rows:
@@ -287,7 +287,7 @@ def parse_rows(
         number = invoice_row.number if invoice_row else _RowReader.of(row, columns, "number")
         if number and number in first_line:
             errors.append(
-                RowError(
+                FileProblem(
                     file,
                     row.line,
                     "number",
@@ -306,7 +306,7 @@ def parse_rows(
 
 def _parse_row(
     file: str, row: Row, columns: Columns, convention: DateFormat
-) -> tuple[InvoiceRow | None, list[RowError]]:
+) -> tuple[InvoiceRow | None, list[FileProblem]]:
     r = _RowReader(file, row, columns, convention)
     number = r.short_text("number", MAX_NUMBER)
     if not number:

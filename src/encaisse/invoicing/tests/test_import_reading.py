@@ -13,7 +13,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from encaisse.invoicing.importer.errors import RowError
+from encaisse.core.exceptions import FileProblem, FileRejected
 from encaisse.invoicing.importer.mapping import (
     FIELDS,
     HEADERS,
@@ -25,7 +25,6 @@ from encaisse.invoicing.importer.mapping import (
 )
 from encaisse.invoicing.importer.reading import (
     Row,
-    UnreadableFileError,
     decode,
     read_table,
     sniff_delimiter,
@@ -172,17 +171,22 @@ NOT_A_SPREADSHEET = "The file is not a CSV or XLSX spreadsheet."
 def test_unreadable_files_are_refused_with_a_reason(
     _case: str, content: bytes, message: str
 ) -> None:
-    with pytest.raises(UnreadableFileError) as excinfo:
+    with pytest.raises(FileRejected) as excinfo:
         read_table(content, "f.csv")
 
-    assert excinfo.value.message == message
+    assert excinfo.value.problems == [FileProblem("f.csv", None, "", message)]
 
 
 def test_xlsx_with_only_a_header_is_refused() -> None:
-    with pytest.raises(UnreadableFileError) as excinfo:
+    with pytest.raises(FileRejected) as excinfo:
         read_table(xlsx_bytes([["Invoice number", "Date", "Total"]]), "book.xlsx")
 
-    assert excinfo.value.message == "The file has a header line but no data lines."
+    (problem,) = excinfo.value.problems
+    assert (problem.file, problem.line, problem.message) == (
+        "book.xlsx",
+        None,
+        "The file has a header line but no data lines.",
+    )
 
 
 # --- headers -------------------------------------------------------------------------------
@@ -353,8 +357,8 @@ def test_parse_mapping_items() -> None:
 
     assert mapping == {"number": "N° pièce", "total": "Montant TTC", "paid_date": ""}
     assert errors == [
-        RowError("x.csv", None, "", "Expected field=Column in the mapping, got 'oops'.", "oops"),
-        RowError(
+        FileProblem("x.csv", None, "", "Expected field=Column in the mapping, got 'oops'.", "oops"),
+        FileProblem(
             "x.csv",
             None,
             "client",

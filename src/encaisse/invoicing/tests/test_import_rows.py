@@ -10,7 +10,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from encaisse.invoicing.importer.errors import RowError
+from encaisse.core.exceptions import FileProblem
 from encaisse.invoicing.importer.mapping import Columns
 from encaisse.invoicing.importer.reading import Row
 from encaisse.invoicing.importer.rows import (
@@ -308,7 +308,7 @@ def test_a_number_twice_in_the_file_names_both_lines() -> None:
     parsed, errors = parse_rows(rows, COLUMNS, file="f.csv")
 
     assert [r.number for r in parsed] == ["D1", "D2"]
-    assert errors == [RowError("f.csv", 9, "number", "The number D1 is also on line 2.", "D1")]
+    assert errors == [FileProblem("f.csv", 9, "number", "The number D1 is also on line 2.", "D1")]
 
 
 def test_the_date_convention_is_decided_for_the_whole_file() -> None:

@@ -13,10 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from encaisse.core.exceptions import FileProblem
 from encaisse.core.models import AuditEvent, Company
 from encaisse.core.tests.factories import CompanyFactory, CustomerFactory, PaymentTermsFactory
 from encaisse.customers.models import Customer
-from encaisse.invoicing.importer.errors import RowError
 from encaisse.invoicing.models import Invoice
 from encaisse.invoicing.selectors import with_open_amount
 from encaisse.ledger.invoice_import import ImportResult, invoice_import
@@ -432,7 +432,7 @@ def test_forced_date_format_refuses_dates_of_the_other_convention(company: Compa
     result = run(company, content, date_format="mdy")
 
     assert result.errors == [
-        RowError(
+        FileProblem(
             "f.csv",
             2,
             "issue_date",

@@ -1,9 +1,9 @@
 """Bank statement files (relevés bancaires) read into plain values, one module per format.
 
-Pure package: bytes in, `ParsedFile` out, no database. Every refusal is a `BankFileError`
-naming the file, where in it (a line number or an XML path) and the field, so a person can
-find the problem without reading code. `parse_bank_file` decides the format from the content
-when it is not given.
+Pure package: bytes in, `ParsedFile` out, no database. Every refusal is a `FileRejected`
+whose problem names the file, where in it (a line number or an XML path) and the field, so
+a person can find the problem without reading code. `parse_bank_file` decides the format
+from the content when it is not given.
 
 >>> parsed = parse_bank_file(b":20:S1\\n:25:FR7630006000011234567890189\\n:28C:1\\n"
 ...     b":60F:C250101EUR0,00\\n:61:2501020102C12,50NTRFNONREF\\n:86:F-000042\\n"
@@ -20,20 +20,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from encaisse.core.exceptions import FileProblem, FileRejected
+
 FORMATS = ("camt", "ofx", "mt940", "cfonb120", "csv")
 CENT = Decimal("0.01")
 
 
-class BankFileError(ValueError):
-    """A bank file refused: `file`, `where` (line N, XML path or ''), `field`, `message`."""
+_NUMBERED = re.compile(r"(?:line|record) (\d+)")
 
-    def __init__(self, file: str, where: str, field: str, message: str) -> None:
-        self.file, self.where, self.field, self.message = file, where, field, message
-        super().__init__(str(self))
 
-    def __str__(self) -> str:
-        parts = [p for p in (self.file, self.where, self.field) if p]
-        return f"{', '.join(parts)}: {self.message}"
+def rejected(file: str, where: str, field: str, message: str) -> FileRejected:
+    """A bank file refused: `where` is "line N", "record N" (CFONB), an XML path or ''."""
+    numbered = _NUMBERED.fullmatch(where)
+    line = int(numbered[1]) if numbered else None
+    return FileRejected([FileProblem(file, line, field, message, where=where)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +95,13 @@ def money(text: str, *, file: str, where: str, field: str, comma: bool = False) 
     if comma:
         raw = raw.replace(".", "").replace(",", ".")
     if not _AMOUNT.fullmatch(raw.replace(",", ".")):
-        raise BankFileError(file, where, field, f"not an amount: {text!r}")
+        raise rejected(file, where, field, f"not an amount: {text!r}")
     try:
         value = Decimal(raw.replace(",", "."))
     except InvalidOperation as exc:  # pragma: no cover - the regex already refused it
-        raise BankFileError(file, where, field, f"not an amount: {text!r}") from exc
+        raise rejected(file, where, field, f"not an amount: {text!r}") from exc
     if value != value.quantize(CENT):
-        raise BankFileError(file, where, field, f"more than two decimals: {text!r}")
+        raise rejected(file, where, field, f"more than two decimals: {text!r}")
     return value.quantize(CENT)
 
 
@@ -111,7 +111,7 @@ def make_date(
     try:
         return date(int(y), int(m), int(d))
     except (TypeError, ValueError) as exc:
-        raise BankFileError(file, where, field, f"not a date: {y}-{m}-{d}") from exc
+        raise rejected(file, where, field, f"not a date: {y}-{m}-{d}") from exc
 
 
 def compact_iban(text: str) -> str:
@@ -148,7 +148,7 @@ def parse_bank_file(
 
     fmt = format or detect_format(content)
     if not content.strip():
-        raise BankFileError(filename, "", "", "the file is empty")
+        raise rejected(filename, "", "", "the file is empty")
     if fmt == "camt":
         return camt05x.parse(content, filename)
     if fmt == "ofx":
@@ -159,4 +159,4 @@ def parse_bank_file(
         return cfonb120.parse(content, filename)
     if fmt == "csv":
         return csv.parse(content, filename, mapping=csv_mapping)
-    raise BankFileError(filename, "", "format", f"unknown format {fmt!r}")
+    raise rejected(filename, "", "format", f"unknown format {fmt!r}")

@@ -17,13 +17,13 @@ from decimal import Decimal
 from lxml import etree
 
 from encaisse.payments.io import (
-    BankFileError,
     BankTransaction,
     ParsedFile,
     ParsedStatement,
     compact_iban,
     make_date,
     money,
+    rejected,
 )
 
 _NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.(05[234])\.001\.(\d\d)$")
@@ -54,11 +54,11 @@ def parse(content: bytes, filename: str) -> ParsedFile:
         root = etree.fromstring(content, parser)
     except etree.XMLSyntaxError as exc:
         line = f"line {exc.lineno}" if exc.lineno else ""
-        raise BankFileError(filename, line, "", f"not well-formed XML: {exc.msg}") from exc
+        raise rejected(filename, line, "", f"not well-formed XML: {exc.msg}") from exc
     namespace = etree.QName(root).namespace or ""
     match = _NAMESPACE.match(namespace)
     if not match:
-        raise BankFileError(
+        raise rejected(
             filename,
             f"/{etree.QName(root).localname}",
             "xmlns",
@@ -66,7 +66,7 @@ def parse(content: bytes, filename: str) -> ParsedFile:
         )
     kind, version = match.group(1), int(match.group(2))
     if version not in VERSIONS:
-        raise BankFileError(
+        raise rejected(
             filename,
             "/Document",
             "xmlns",
@@ -79,7 +79,7 @@ def parse(content: bytes, filename: str) -> ParsedFile:
     group, child = _CONTAINERS[kind]
     statements_el = root.findall(f"{group}/{child}")
     if not statements_el:
-        raise BankFileError(filename, f"/Document/{group}", child, "no statement in the file")
+        raise rejected(filename, f"/Document/{group}", child, "no statement in the file")
     statements = tuple(_statement(el, filename, tree) for el in statements_el)
     return ParsedFile(filename, "camt", statements)
 
@@ -87,7 +87,7 @@ def parse(content: bytes, filename: str) -> ParsedFile:
 def _statement(el: etree._Element, filename: str, tree: etree._ElementTree) -> ParsedStatement:
     account = compact_iban(_text(el, "Acct/Id/IBAN")) or _text(el, "Acct/Id/Othr/Id")
     if not account:
-        raise BankFileError(filename, tree.getpath(el), "Acct/Id", "the account is missing")
+        raise rejected(filename, tree.getpath(el), "Acct/Id", "the account is missing")
     currency = _text(el, "Acct/Ccy")
     transactions: list[BankTransaction] = []
     for entry in el.findall("Ntry"):
@@ -100,13 +100,13 @@ def _statement(el: etree._Element, filename: str, tree: etree._ElementTree) -> P
 def _amount(el: etree._Element, filename: str, where: str) -> tuple[Decimal, str]:
     amt = el.find("Amt")
     if amt is None:
-        raise BankFileError(filename, where, "Amt", "the amount is missing")
+        raise rejected(filename, where, "Amt", "the amount is missing")
     currency = amt.get("Ccy", "")
     if not re.fullmatch(r"[A-Z]{3}", currency):
-        raise BankFileError(filename, where, "Amt/@Ccy", f"bad currency {currency!r}")
+        raise rejected(filename, where, "Amt/@Ccy", f"bad currency {currency!r}")
     value = money(amt.text or "", file=filename, where=where, field="Amt")
     if value < 0:
-        raise BankFileError(filename, where, "Amt", "a negative amount (the sign is CdtDbtInd)")
+        raise rejected(filename, where, "Amt", "a negative amount (the sign is CdtDbtInd)")
     return value, currency
 
 
@@ -116,20 +116,18 @@ def _date(
     raw = _text(el, f"{path}/Dt") or _text(el, f"{path}/DtTm")[:10]
     if not raw:
         if required:
-            raise BankFileError(filename, where, f"{path}/Dt", "the date is missing")
+            raise rejected(filename, where, f"{path}/Dt", "the date is missing")
         return None
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", raw[:10])
     if not m:
-        raise BankFileError(filename, where, f"{path}/Dt", f"not a date: {raw!r}")
+        raise rejected(filename, where, f"{path}/Dt", f"not a date: {raw!r}")
     return make_date(*m.groups(), file=filename, where=where, field=f"{path}/Dt")
 
 
 def _sign(el: etree._Element, filename: str, where: str) -> int:
     indicator = _text(el, "CdtDbtInd")
     if indicator not in ("CRDT", "DBIT"):
-        raise BankFileError(
-            filename, where, "CdtDbtInd", f"expected CRDT or DBIT, got {indicator!r}"
-        )
+        raise rejected(filename, where, "CdtDbtInd", f"expected CRDT or DBIT, got {indicator!r}")
     sign = 1 if indicator == "CRDT" else -1
     if _text(el, "RvslInd").lower() == "true":
         sign = -sign
@@ -158,7 +156,7 @@ def _entry(entry: etree._Element, filename: str, tree: etree._ElementTree) -> li
     booked = _date(entry, "BookgDt", filename, where, required=False)
     valued = _date(entry, "ValDt", filename, where, required=False)
     if booked is None and valued is None:
-        raise BankFileError(filename, where, "BookgDt/Dt", "the booking date is missing")
+        raise rejected(filename, where, "BookgDt/Dt", "the booking date is missing")
     booking = booked or valued
     assert booking is not None  # for mypy: one of them is set
     entry_ref = _text(entry, "AcctSvcrRef")

@@ -21,12 +21,12 @@ from datetime import date
 from decimal import Decimal
 
 from encaisse.payments.io import (
-    BankFileError,
     BankTransaction,
     ParsedFile,
     ParsedStatement,
     decode_text,
     make_date,
+    rejected,
 )
 
 _POSITIVE = "{ABCDEFGHI"
@@ -62,23 +62,21 @@ def _records(text: str, filename: str) -> list[tuple[int, str]]:
     if len(lines) == 1 and len(lines[0]) > 120:
         flat = lines[0]
         if len(flat.rstrip()) > (len(flat) // 120) * 120 and len(flat) % 120:
-            raise BankFileError(
+            raise rejected(
                 filename, "", "", f"{len(flat)} characters without line breaks: not records of 120"
             )
         return [(i + 1, flat[i * 120 : (i + 1) * 120]) for i in range(len(flat) // 120)]
     records = []
     for number, line in enumerate(lines, start=1):
         if len(line) > 120 and line[120:].strip():
-            raise BankFileError(
-                filename, f"record {number}", "", f"{len(line)} characters, not 120"
-            )
+            raise rejected(filename, f"record {number}", "", f"{len(line)} characters, not 120")
         records.append((number, line[:120].ljust(120)))
     return records
 
 
 def _date(raw: str, filename: str, where: str, field_name: str) -> date:
     if not re.fullmatch(r"\d{6}", raw):
-        raise BankFileError(filename, where, field_name, f"not a date DDMMYY: {raw!r}")
+        raise rejected(filename, where, field_name, f"not a date DDMMYY: {raw!r}")
     return make_date(
         2000 + int(raw[4:]), raw[2:4], raw[:2], file=filename, where=where, field=field_name
     )
@@ -103,10 +101,10 @@ def parse(content: bytes, filename: str) -> ParsedFile:
         where = f"record {number}"
         code = record[:2]
         if code not in ("01", "04", "05", "07"):
-            raise BankFileError(filename, where, "record code", f"unknown record code {code!r}")
+            raise rejected(filename, where, "record code", f"unknown record code {code!r}")
         decimals_raw = record[19].replace(" ", "2")  # left blank by some banks
         if not decimals_raw.isdigit():
-            raise BankFileError(filename, where, "decimals", f"not a digit: {decimals_raw!r}")
+            raise rejected(filename, where, "decimals", f"not a digit: {decimals_raw!r}")
         decimals = int(decimals_raw)
         rec_account = f"{record[2:7]}{record[11:16]}{record[21:32]}".replace(" ", "")
         if code == "01":
@@ -118,7 +116,7 @@ def parse(content: bytes, filename: str) -> ParsedFile:
         if not opened and code == "04":  # movements exported alone, without balances
             opened, account, currency = True, rec_account, record[16:19].strip() or "EUR"
         if not opened:
-            raise BankFileError(filename, where, "record code", f"record {code} before any 01")
+            raise rejected(filename, where, "record code", f"record {code} before any 01")
         if code == "07":
             _amount(record, decimals, filename, where)
             close()
@@ -148,12 +146,12 @@ def parse(content: bytes, filename: str) -> ParsedFile:
             )
         elif code == "05":
             if not movements:
-                raise BankFileError(filename, where, "record code", "05 without a 04 before it")
+                raise rejected(filename, where, "record code", "05 without a 04 before it")
             movements[-1].complements.append((record[45:48], record[48:118].strip()))
     if opened:
         close()
     if not statements:
-        raise BankFileError(filename, "", "record code", "no statement (record 01) in the file")
+        raise rejected(filename, "", "record code", "no statement (record 01) in the file")
     return ParsedFile(filename, "cfonb120", tuple(statements))
 
 
@@ -162,7 +160,7 @@ def _amount(record: str, decimals: int, filename: str, where: str) -> Decimal:
     try:
         return signed_amount(raw, decimals).quantize(Decimal("0.01"))
     except (ValueError, ArithmeticError) as exc:
-        raise BankFileError(filename, where, "amount", f"not a CFONB amount: {raw!r}") from exc
+        raise rejected(filename, where, "amount", f"not a CFONB amount: {raw!r}") from exc
 
 
 def _transaction(movement: _Movement) -> BankTransaction:

@@ -17,13 +17,13 @@ from decimal import Decimal
 from encaisse.core.dates import parse_date
 from encaisse.core.money import parse_amount
 from encaisse.invoicing.importer.mapping import normalise_header
-from encaisse.invoicing.importer.reading import Row, UnreadableFileError, read_table
+from encaisse.invoicing.importer.reading import Row, read_table
 from encaisse.payments.io import (
-    BankFileError,
     BankTransaction,
     ParsedFile,
     ParsedStatement,
     compact_iban,
+    rejected,
 )
 
 FIELDS = (
@@ -72,7 +72,7 @@ def _columns(
             index[found] = i
     for field, column in (mapping or {}).items():
         if field not in FIELDS:
-            raise BankFileError(
+            raise rejected(
                 filename, "", field, f"unknown field in the mapping ({', '.join(FIELDS)})"
             )
         if not column:
@@ -81,12 +81,12 @@ def _columns(
         wanted = normalise_header(column)
         matches = [i for i, name in enumerate(header) if normalise_header(name) == wanted]
         if not matches:
-            raise BankFileError(filename, "line 1", field, f"no column {column!r} in the file")
+            raise rejected(filename, "line 1", field, f"no column {column!r} in the file")
         index[field] = matches[0]
     if "date" not in index:
-        raise BankFileError(filename, "line 1", "date", "no date column (map date=Column)")
+        raise rejected(filename, "line 1", "date", "no date column (map date=Column)")
     if "amount" not in index and not ("debit" in index or "credit" in index):
-        raise BankFileError(
+        raise rejected(
             filename, "line 1", "amount", "no amount column (map amount=, or debit= and credit=)"
         )
     return index
@@ -109,10 +109,7 @@ def _is_header(cells: Sequence[str], mapping: Mapping[str, str] | None) -> bool:
 
 
 def parse(content: bytes, filename: str, *, mapping: Mapping[str, str] | None = None) -> ParsedFile:
-    try:
-        table = read_table(content, filename, is_header=lambda cells: _is_header(cells, mapping))
-    except UnreadableFileError as exc:
-        raise BankFileError(filename, "", "", exc.message) from exc
+    table = read_table(content, filename, is_header=lambda cells: _is_header(cells, mapping))
     index = _columns(table.header, mapping, filename)
     by_account: dict[str, list[BankTransaction]] = {}
     for row in table.rows:
@@ -127,7 +124,7 @@ def parse(content: bytes, filename: str, *, mapping: Mapping[str, str] | None = 
             try:
                 return parse_amount(text) if text else Decimal(0)
             except ValueError as exc:
-                raise BankFileError(filename, where, field, f"not an amount: {text!r}") from exc
+                raise rejected(filename, where, field, f"not an amount: {text!r}") from exc
 
         def date_of(field: str, where: str = where) -> date | None:
             text = cell(field)
@@ -138,17 +135,17 @@ def parse(content: bytes, filename: str, *, mapping: Mapping[str, str] | None = 
                     re.sub(r"[.-]", "/", text) if re.match(r"\d\d[.-]", text) else text
                 )
             except ValueError as exc:
-                raise BankFileError(filename, where, field, f"not a date: {text!r}") from exc
+                raise rejected(filename, where, field, f"not a date: {text!r}") from exc
 
         booking = date_of("date")
         if booking is None:
-            raise BankFileError(filename, where, "date", "the date is missing")
+            raise rejected(filename, where, "date", "the date is missing")
         if "amount" in index:
             amount = amount_of("amount")
         else:
             amount = abs(amount_of("credit")) - abs(amount_of("debit"))
         if amount != amount.quantize(Decimal("0.01")):
-            raise BankFileError(filename, where, "amount", "more than two decimals")
+            raise rejected(filename, where, "amount", "more than two decimals")
         by_account.setdefault(cell("account"), []).append(
             BankTransaction(
                 booking_date=booking,
@@ -168,5 +165,5 @@ def parse(content: bytes, filename: str, *, mapping: Mapping[str, str] | None = 
         for account, lines in by_account.items()
     )
     if not statements:
-        raise BankFileError(filename, "", "", "no transaction in the file")
+        raise rejected(filename, "", "", "no transaction in the file")
     return ParsedFile(filename, "csv", statements)

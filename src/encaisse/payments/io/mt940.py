@@ -14,7 +14,6 @@ import re
 from datetime import date
 
 from encaisse.payments.io import (
-    BankFileError,
     BankTransaction,
     ParsedFile,
     ParsedStatement,
@@ -22,6 +21,7 @@ from encaisse.payments.io import (
     decode_text,
     make_date,
     money,
+    rejected,
 )
 
 _FIELD = re.compile(r"^:(\d\d[A-Z]?):(.*)$")
@@ -84,7 +84,7 @@ def _fields(text: str, filename: str) -> list[tuple[str, str, int]]:
             tag, value, start = fields[-1]
             fields[-1] = (tag, f"{value}\n{line}", start)
     if not any(tag == "61" or tag == "20" for tag, _value, _line in fields):
-        raise BankFileError(filename, "", ":20:", "no MT940 statement in the file")
+        raise rejected(filename, "", ":20:", "no MT940 statement in the file")
     return fields
 
 
@@ -141,7 +141,7 @@ def parse(content: bytes, filename: str) -> ParsedFile:
         flush_line()
         if started:
             if not account:
-                raise BankFileError(filename, "", ":25:", "the account is missing")
+                raise rejected(filename, "", ":25:", "the account is missing")
             statements.append(
                 ParsedStatement(account, currency or "EUR", statement_id, tuple(transactions))
             )
@@ -155,13 +155,13 @@ def parse(content: bytes, filename: str) -> ParsedFile:
         elif tag == "END":
             close()
         elif not started and tag in ("25", "60F", "60M", "61"):
-            raise BankFileError(filename, where, f":{tag}:", "field before the :20: of a statement")
+            raise rejected(filename, where, f":{tag}:", "field before the :20: of a statement")
         elif tag == "25":
             account = re.sub(r"(?<=\d)[A-Z]{3}$", "", compact_iban(value.split("/")[-1]))
         elif tag in ("60F", "60M", "62F", "62M", "64", "65"):
             m = _BALANCE.match(value.strip().split("\n")[0])
             if not m:
-                raise BankFileError(filename, where, f":{tag}:", f"bad balance {value.strip()!r}")
+                raise rejected(filename, where, f":{tag}:", f"bad balance {value.strip()!r}")
             currency = currency or m.group(3)
             if tag.startswith("62"):
                 flush_line()
@@ -170,7 +170,7 @@ def parse(content: bytes, filename: str) -> ParsedFile:
             first = value.partition("\n")[0]
             m = _LINE61.match(first.strip())
             if not m:
-                raise BankFileError(filename, where, ":61:", f"bad statement line {first!r}")
+                raise rejected(filename, where, ":61:", f"bad statement line {first!r}")
             yy, mm, dd, entry, mark, _funds, raw_amount, _type, ref, bank_ref = m.groups()
             value_date = make_date(2000 + int(yy), mm, dd, file=filename, where=where, field=":61:")
             booking = value_date
@@ -202,7 +202,7 @@ def parse(content: bytes, filename: str) -> ParsedFile:
             current["payer_iban"] = iban[:34]
     close()
     if not statements:
-        raise BankFileError(filename, "", ":20:", "no MT940 statement in the file")
+        raise rejected(filename, "", ":20:", "no MT940 statement in the file")
     return ParsedFile(filename, "mt940", tuple(statements))
 
 

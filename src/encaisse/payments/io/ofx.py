@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from encaisse.payments.io import (
-    BankFileError,
     BankTransaction,
     ParsedFile,
     ParsedStatement,
@@ -21,6 +20,7 @@ from encaisse.payments.io import (
     decode_text,
     make_date,
     money,
+    rejected,
 )
 
 _TAG = re.compile(r"<(/?)([A-Za-z0-9_.]+)[^>]*>([^<]*)")
@@ -57,7 +57,7 @@ class _Node:
 def _tree(text: str, filename: str) -> _Node:
     start = text.upper().find("<OFX>")
     if start < 0:
-        raise BankFileError(filename, "", "OFX", "no <OFX> element: not an OFX file")
+        raise rejected(filename, "", "OFX", "no <OFX> element: not an OFX file")
     root = _Node("ROOT", 1)
     stack = [root]
     base_line = text.count("\n", 0, start) + 1
@@ -73,7 +73,7 @@ def _tree(text: str, filename: str) -> _Node:
             elif stack[-1].children and stack[-1].children[-1].tag == tag:
                 continue  # the closing tag of a leaf
             else:
-                raise BankFileError(filename, f"line {line}", tag, f"</{tag}> closes nothing")
+                raise rejected(filename, f"line {line}", tag, f"</{tag}> closes nothing")
             continue
         node = _Node(tag, line)
         stack[-1].children.append(node)
@@ -83,7 +83,7 @@ def _tree(text: str, filename: str) -> _Node:
             stack.append(node)
     if len(stack) > 1 and stack[1].tag == "OFX":
         unclosed = stack[-1]
-        raise BankFileError(
+        raise rejected(
             filename, f"line {unclosed.line}", unclosed.tag, f"<{unclosed.tag}> is never closed"
         )
     return root
@@ -92,7 +92,7 @@ def _tree(text: str, filename: str) -> _Node:
 def _date(raw: str, filename: str, node: _Node, field_name: str) -> date:
     m = re.match(r"(\d{4})(\d{2})(\d{2})", raw)
     if not m:
-        raise BankFileError(filename, f"line {node.line}", field_name, f"not a date: {raw!r}")
+        raise rejected(filename, f"line {node.line}", field_name, f"not a date: {raw!r}")
     return make_date(*m.groups(), file=filename, where=f"line {node.line}", field=field_name)
 
 
@@ -104,17 +104,17 @@ def parse(content: bytes, filename: str) -> ParsedFile:
         currency = stmt.text("CURDEF") or "EUR"
         account = compact_iban(stmt.text("BANKACCTFROM/ACCTID")) or stmt.text("CCACCTFROM/ACCTID")
         if not account:
-            raise BankFileError(filename, f"line {stmt.line}", "ACCTID", "the account is missing")
+            raise rejected(filename, f"line {stmt.line}", "ACCTID", "the account is missing")
         transactions = []
         for trn in stmt.walk("STMTTRN"):
             where = f"line {trn.line}"
             raw_amount = trn.text("TRNAMT")
             if not raw_amount:
-                raise BankFileError(filename, where, "TRNAMT", "the amount is missing")
+                raise rejected(filename, where, "TRNAMT", "the amount is missing")
             amount = money(raw_amount, file=filename, where=where, field="TRNAMT")
             posted = trn.text("DTPOSTED")
             if not posted:
-                raise BankFileError(filename, where, "DTPOSTED", "the date is missing")
+                raise rejected(filename, where, "DTPOSTED", "the date is missing")
             booking = _date(posted, filename, trn, "DTPOSTED")
             user = trn.text("DTUSER")
             name = trn.text("NAME") or trn.text("PAYEE/NAME")
@@ -135,5 +135,5 @@ def parse(content: bytes, filename: str) -> ParsedFile:
             )
         statements.append(ParsedStatement(account, currency, "", tuple(transactions)))
     if not statements:
-        raise BankFileError(filename, "", "STMTRS", "no bank statement (STMTRS) in the file")
+        raise rejected(filename, "", "STMTRS", "no bank statement (STMTRS) in the file")
     return ParsedFile(filename, "ofx", tuple(statements))

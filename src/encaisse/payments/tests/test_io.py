@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from encaisse.payments.io import BankFileError, ParsedFile, detect_format, parse_bank_file
+from encaisse.core.exceptions import FileProblem, FileRejected
+from encaisse.payments.io import ParsedFile, detect_format, parse_bank_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -131,9 +132,12 @@ def test_csv_with_mapping() -> None:
 
 
 def test_csv_without_mapping_names_the_missing_field() -> None:
-    with pytest.raises(BankFileError) as info:
+    with pytest.raises(FileRejected) as info:
         parse_bank_file(_read("bank_custom.csv"), "c.csv")
     assert str(info.value) == "c.csv, line 1, date: no date column (map date=Column)"
+    assert info.value.problems == [
+        FileProblem("c.csv", 1, "date", "no date column (map date=Column)", where="line 1")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -225,28 +229,29 @@ def test_broken_files_name_where_and_field(
 ) -> None:
     content = _read(name)
     assert old in content
-    with pytest.raises(BankFileError) as info:
+    with pytest.raises(FileRejected) as info:
         parse_bank_file(content.replace(old, new, 1), "s")
     assert str(info.value) == message
 
 
 def test_empty_and_foreign_files() -> None:
-    with pytest.raises(BankFileError, match="the file is empty"):
+    with pytest.raises(FileRejected, match="the file is empty"):
         parse_bank_file(b"  \n", "e.txt")
-    with pytest.raises(BankFileError, match="not an ISO 20022"):
+    with pytest.raises(FileRejected, match="not an ISO 20022"):
         parse_bank_file(b"<html><body/></html>", "p.html")
-    with pytest.raises(BankFileError, match="not well-formed XML"):
+    with pytest.raises(FileRejected, match="not well-formed XML"):
         parse_bank_file(b"<Document xmlns='urn:x'><a></Document>", "x.xml")
 
 
 def _outcome(
     content: bytes, name: str, fmt: str | None = None
-) -> tuple[BankFileError | None, ParsedFile | None]:
+) -> tuple[FileProblem | None, ParsedFile | None]:
     """Parse, catching only the refusal we promise: any other exception fails the test."""
     try:
         return None, parse_bank_file(content, name, format=fmt)
-    except BankFileError as exc:
-        return exc, None
+    except FileRejected as exc:
+        (problem,) = exc.problems  # a parser stops at its first problem
+        return problem, None
 
 
 ALL = [
@@ -276,7 +281,7 @@ def test_mutated_files_give_a_clear_error_or_a_result(
     content = _read(name)
     at = int(position * len(content))
     mutated = content[:at] + junk + content[at + length :]
-    # when / then: either read, or refused with a BankFileError; nothing else escapes
+    # when / then: either read, or refused with a FileRejected; nothing else escapes
     error, parsed = _outcome(mutated, name)
     if error is not None:
         assert error.file == name

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from encaisse.collection.services import invoices_import
 from encaisse.core.dates import today
-from encaisse.invoicing.importer.errors import RowError
+from encaisse.core.exceptions import FileProblem
 from encaisse.invoicing.importer.mapping import FIELDS, mapping_text, parse_mapping_items
 from encaisse.ledger import invoice_import as importer
 from encaisse.web.shell.access import StaffRequest, member_required, require_money
@@ -61,7 +61,7 @@ def invoice_import(request: StaffRequest) -> HttpResponse:
     company = request.company
     saved = company.import_mapping or {}
     result: importer.ImportResult | None = None
-    errors: list[RowError] = []
+    errors: list[FileProblem] = []
     if request.method == "POST":
         require_money(request)
         form = InvoiceImportForm(request.POST, request.FILES)

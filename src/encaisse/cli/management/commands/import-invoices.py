@@ -11,7 +11,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from encaisse.collection.services import invoices_import
 from encaisse.core.cli import EncaisseCommand, parse_date_arg, resolve_company
-from encaisse.invoicing.importer.errors import RowError
+from encaisse.core.exceptions import FileProblem
 from encaisse.invoicing.importer.mapping import FIELDS, parse_mapping_items
 from encaisse.invoicing.importer.rows import DATE_FORMATS
 from encaisse.ledger.invoice_import import ImportResult
@@ -86,7 +86,7 @@ class Command(EncaisseCommand):
             self.stdout.write(_summary(result))
 
 
-def _refusal(errors: Sequence[RowError]) -> str:
+def _refusal(errors: Sequence[FileProblem]) -> str:
     lines = [str(error) for error in errors]
     count = len(lines)
     lines.append(f"{count} error{'s' if count > 1 else ''}: nothing imported")
