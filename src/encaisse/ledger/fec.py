@@ -34,6 +34,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO
 
+from encaisse.core.exceptions import FileProblem, FileRejected
+
 COLUMNS = (
     "JournalCode",
     "JournalLib",
@@ -67,31 +69,6 @@ MAX_ERRORS = 50
 _ZEROS = dict.fromkeys(("", "0", "0,00", "0.00", "0000000000,00", "-0,00"), ZERO)
 _AMOUNT = re.compile(r"[+-]?\d+(?:[.,]\d*)?|[+-]?[.,]\d+", re.ASCII)
 _DATE = re.compile(r"\d{8}")
-
-
-@dataclass(frozen=True, slots=True)
-class FecError:
-    """One reason to refuse a file: the file, the line (1 = header) and the column named."""
-
-    file: str
-    line: int | None
-    field: str
-    message: str
-    value: str = ""
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file} line {self.line}"
-        if self.field:
-            where = f"{where}, {self.field}"
-        return f"{where}: {self.message}"
-
-
-class FecFormatError(ValueError):
-    """The file breaks the format rules; `errors` says where."""
-
-    def __init__(self, errors: Sequence[FecError]) -> None:
-        self.errors = list(errors)
-        super().__init__("\n".join(str(e) for e in self.errors))
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +184,7 @@ def parse_fec(
     customer_prefixes: Sequence[str] = ("411",),
     max_errors: int = MAX_ERRORS,
 ) -> FecFile:
-    """Read a whole FEC; raise FecFormatError naming every problem (up to `max_errors`).
+    """Read a whole FEC; raise FileRejected naming every problem (up to `max_errors`).
 
     `source` is the file's bytes or a callable opening it (binary), so a large file is
     streamed and can be read again when it turns out not to be UTF-8.
@@ -231,20 +208,20 @@ class _Reader:
         self.encoding = encoding
         self.prefixes = prefixes
         self.max_errors = max_errors
-        self.errors: list[FecError] = []
+        self.errors: list[FileProblem] = []
         self.dates: dict[str, date] = {}
 
     def error(self, line: int | None, column: str, message: str, value: str = "") -> None:
         if len(self.errors) < self.max_errors:
-            self.errors.append(FecError(self.file, line, column, message, value[:80]))
+            self.errors.append(FileProblem(self.file, line, column, message, value[:80]))
 
     def read(self, opener: Callable[[], IO[bytes]]) -> FecFile:
         with opener() as raw:
             if self.encoding == "utf-8-sig":
                 head = raw.read(4096)
                 if b"\x00" in head:
-                    raise FecFormatError(
-                        [FecError(self.file, None, "", "not a text file (binary content)")]
+                    raise FileRejected(
+                        [FileProblem(self.file, None, "", "not a text file (binary content)")]
                     )
                 raw.seek(0)
             return self._read_text(_text_lines(raw, self.encoding))
@@ -254,7 +231,7 @@ class _Reader:
         while header_raw and not header_raw.strip():
             header_raw = next(lines, "")
         if not header_raw.strip():
-            raise FecFormatError([FecError(self.file, None, "", "the file is empty")])
+            raise FileRejected([FileProblem(self.file, None, "", "the file is empty")])
         sep = "\t" if header_raw.count("\t") >= header_raw.count("|") else "|"
         names = [name.strip() for name in header_raw.split(sep)]
         while names and not names[-1]:  # a trailing separator
@@ -284,9 +261,9 @@ class _Reader:
         if not self.errors:
             self._check_balances(fec)
         if self.errors:
-            raise FecFormatError(self.errors)
+            raise FileRejected(self.errors)
         if fec.line_count == 0:
-            raise FecFormatError([FecError(self.file, None, "", "the file has no entry line")])
+            raise FileRejected([FileProblem(self.file, None, "", "the file has no entry line")])
         return fec
 
     def _columns(self, names: list[str]) -> dict[str, int]:
@@ -294,8 +271,8 @@ class _Reader:
         for position, name in enumerate(names):
             key = name.casefold()
             if key in index:
-                raise FecFormatError(
-                    [FecError(self.file, 1, name, "this column appears twice in the header")]
+                raise FileRejected(
+                    [FileProblem(self.file, 1, name, "this column appears twice in the header")]
                 )
             index[key] = position
         signed = all(c.casefold() in index for c in SIGNED_COLUMNS) and not any(
@@ -311,9 +288,9 @@ class _Reader:
             index["debit"] = index["montant"]
             index["credit"] = -1
         if len(missing) == len(required):
-            raise FecFormatError(
+            raise FileRejected(
                 [
-                    FecError(
+                    FileProblem(
                         self.file,
                         1,
                         "",
@@ -323,9 +300,9 @@ class _Reader:
                 ]
             )
         if missing:
-            raise FecFormatError(
+            raise FileRejected(
                 [
-                    FecError(self.file, 1, name, "this column is missing from the header")
+                    FileProblem(self.file, 1, name, "this column is missing from the header")
                     for name in missing
                 ]
             )

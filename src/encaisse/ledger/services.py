@@ -28,13 +28,13 @@ from encaisse.core.actors import Actor, actor_user
 from encaisse.core.audit import audit_record
 from encaisse.core.bulk import BulkTable, IdBlock
 from encaisse.core.db import quantized
-from encaisse.core.exceptions import DomainError
+from encaisse.core.exceptions import DomainError, FileProblem, FileRejected
 from encaisse.core.models import Company
 from encaisse.customers.models import Customer, PaymentTerms
 from encaisse.customers.terms import TermsMethod, due_date
 from encaisse.invoicing.models import Invoice
 from encaisse.ledger.errors import LedgerCode
-from encaisse.ledger.fec import FecError, FecFile, FecFormatError, FecLine, parse_fec
+from encaisse.ledger.fec import FecFile, FecLine, parse_fec
 from encaisse.ledger.lettering import (
     CREDIT_NOTE,
     INVOICE,
@@ -96,7 +96,7 @@ class FecImportResult:
     open_amount: Decimal = ZERO
     reconstituted: bool = False
     accounts: list[AccountCheck] = field(default_factory=list)
-    errors: list[FecError] = field(default_factory=list)
+    errors: list[FileProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -138,8 +138,8 @@ def fec_import(
     prefixes = tuple(customer_prefixes or (settings.customer_account[:3] or "411",))
     try:
         fec = parse_fec(source, file, customer_prefixes=prefixes)
-    except FecFormatError as exc:
-        return FecImportResult(file, errors=exc.errors)
+    except FileRejected as exc:
+        return FecImportResult(file, errors=exc.problems)
     digest = _sha256(source)
     items = items_from_lines(fec.customer_lines, fec.entries)
     if reconstitute is None:
@@ -165,7 +165,7 @@ def fec_import(
         return FecImportResult(
             file,
             errors=[
-                FecError(
+                FileProblem(
                     file,
                     None,
                     "",

@@ -1,6 +1,6 @@
 """Reading e-invoices issued by another tool: Factur-X / ZUGFeRD PDF, CII or UBL XML.
 
-No database access: bytes in, an EInvoice of plain values out, or an IngestError naming
+No database access: bytes in, an EInvoice of plain values out, or a FileRejected naming
 the file and the reason (not an e-invoice, no XML in the PDF, invalid XML, a profile
 without lines, totals that do not add up).
 """
@@ -15,6 +15,7 @@ from typing import Any
 
 import facturx
 
+from encaisse.core.exceptions import FileProblem, FileRejected
 from encaisse.core.money import ZERO, quantize
 
 TOLERANCE = Decimal("0.01")  # per VAT rate, as EN 16931 rounding allows
@@ -22,10 +23,10 @@ CREDIT_NOTE_CODES = frozenset({"381", "261", "262", "396", "532"})
 INVOICE_CODES = frozenset({"380", "384", "386", "389", "393", "326", "875", "876", "877"})
 
 
-class IngestError(ValueError):
-    def __init__(self, filename: str, code: str, reason: str) -> None:
-        super().__init__(f"{filename}: {reason}")
-        self.filename, self.code, self.reason = filename, code, reason
+def refused(filename: str, code: str, reason: str) -> FileRejected:
+    """An e-invoice file refused as a whole: one problem, with a short `code` (invalid_xml,
+    totals_mismatch...) beside the reason people read."""
+    return FileRejected([FileProblem(filename, None, "", reason, code=code)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,7 @@ def _dec(filename: str, value: Any, field: str) -> Decimal:
     try:
         return Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
-        raise IngestError(filename, "invalid_xml", f"{field}: {value!r} is not a number") from exc
+        raise refused(filename, "invalid_xml", f"{field}: {value!r} is not a number") from exc
 
 
 def _siren(party: Mapping[str, Any]) -> str:
@@ -130,21 +131,19 @@ def _party(data: Any) -> EParty:
 
 
 def extract_xml(filename: str, content: bytes) -> tuple[str, bytes]:
-    """The XML of an e-invoice file and its syntax, or an IngestError."""
+    """The XML of an e-invoice file and its syntax, or a FileRejected."""
     head = content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
     if content.startswith(b"%PDF"):
         try:
             _name, xml = facturx.get_xml_from_pdf(content, check_xsd=False)
         except Exception as exc:
-            raise IngestError(filename, "invalid_pdf", f"unreadable PDF ({exc})") from exc
+            raise refused(filename, "invalid_pdf", f"unreadable PDF ({exc})") from exc
         if not xml:
-            raise IngestError(
-                filename, "pdf_without_xml", "this PDF carries no Factur-X/ZUGFeRD XML"
-            )
+            raise refused(filename, "pdf_without_xml", "this PDF carries no Factur-X/ZUGFeRD XML")
         return "pdf", xml
     if head.startswith(b"<"):
         return "xml", content
-    raise IngestError(filename, "not_einvoice", "not a PDF or XML e-invoice")
+    raise refused(filename, "not_einvoice", "not a PDF or XML e-invoice")
 
 
 def _syntax(xml: bytes) -> str:
@@ -158,7 +157,7 @@ def parse_einvoice(filename: str, content: bytes) -> EInvoice:
         data = facturx.parse_ubl_cii_xml(xml, check_xsd=True)
     except Exception as exc:  # the library raises bare Exception with a readable message
         message = str(exc).split("\n")[0][:300]
-        raise IngestError(filename, "invalid_xml", f"invalid e-invoice XML: {message}") from exc
+        raise refused(filename, "invalid_xml", f"invalid e-invoice XML: {message}") from exc
     return _read(filename, _syntax(xml), data)
 
 
@@ -166,18 +165,18 @@ def _read(filename: str, syntax: str, data: Mapping[str, Any]) -> EInvoice:
     profile = str(data.get("BT-24") or "")
     lines_data = data.get("BG-25") or []
     if "minimum" in profile or "basicwl" in profile or not lines_data:
-        raise IngestError(
+        raise refused(
             filename,
             "profile_without_lines",
             f"profile {profile or '?'} has no invoice lines: not a complete invoice",
         )
     type_code = str(data.get("BT-3") or "")
     if type_code not in CREDIT_NOTE_CODES | INVOICE_CODES:
-        raise IngestError(filename, "type_code", f"unsupported document type code {type_code}")
+        raise refused(filename, "type_code", f"unsupported document type code {type_code}")
     number = str(data.get("BT-1") or "").strip()
     issue_date = data.get("BT-2")
     if not number or not isinstance(issue_date, date):
-        raise IngestError(filename, "invalid_xml", "invoice number or issue date missing")
+        raise refused(filename, "invalid_xml", "invoice number or issue date missing")
     lines = []
     for raw in lines_data:
         net = _dec(filename, raw.get("BT-131", "0"), "BT-131 line net amount")
@@ -223,7 +222,7 @@ def _read(filename: str, syntax: str, data: Mapping[str, Any]) -> EInvoice:
         due_amount=due_amount,
     )
     if errors:
-        raise IngestError(filename, "totals_mismatch", "totals do not add up: " + "; ".join(errors))
+        raise refused(filename, "totals_mismatch", "totals do not add up: " + "; ".join(errors))
     # Document-level allowances and charges become lines, so the lines add up to the total.
     for key, sign, label in (("BG-20", -1, "Remise"), ("BG-21", 1, "Frais")):
         for raw in data.get(key) or []:
@@ -238,7 +237,7 @@ def _read(filename: str, syntax: str, data: Mapping[str, Any]) -> EInvoice:
                 )
             )
     if total <= 0:
-        raise IngestError(filename, "non_positive_total", "the total must be positive")
+        raise refused(filename, "non_positive_total", "the total must be positive")
     nature = {"B": "goods", "S": "services", "M": "both"}.get(str(data.get("BT-23") or "S")[:1])
     preceding = data.get("BG-3") or []
     return EInvoice(

@@ -18,9 +18,10 @@ from django.utils.text import slugify
 
 from encaisse.core.actors import Actor, actor_user
 from encaisse.core.audit import audit_record
+from encaisse.core.exceptions import FileProblem, FileRejected
 from encaisse.core.models import Company
 from encaisse.customers.models import Customer
-from encaisse.invoicing.documents.ingest import EInvoice, EParty, IngestError, parse_einvoice
+from encaisse.invoicing.documents.ingest import EInvoice, EParty, parse_einvoice, refused
 from encaisse.invoicing.models import Invoice, InvoiceLine, IssuedDocument, VatTotal
 from encaisse.invoicing.services import credited_total_refresh
 
@@ -35,6 +36,7 @@ class IngestResult:
     invoice_id: int | None = None
     customer: str = ""
     reason: str = ""
+    problem: FileProblem | None = None  # why a refused file was refused
 
 
 def _same_company(company: Company, seller: EParty) -> bool:
@@ -79,9 +81,9 @@ def _customer(company: Company, buyer: EParty) -> tuple[Customer, bool]:
 def _write(*, company: Company, einvoice: EInvoice, content: bytes, actor: Actor) -> IngestResult:
     filename = einvoice.filename
     if einvoice.currency != "EUR":
-        raise IngestError(filename, "currency", f"currency {einvoice.currency} is not EUR")
+        raise refused(filename, "currency", f"currency {einvoice.currency} is not EUR")
     if not _same_company(company, einvoice.seller):
-        raise IngestError(
+        raise refused(
             filename,
             "other_seller",
             f"issued by {einvoice.seller.name} (SIREN {einvoice.seller.siren or '?'}), "
@@ -102,9 +104,7 @@ def _write(*, company: Company, einvoice: EInvoice, content: bytes, actor: Actor
             return IngestResult(
                 filename, "skipped", einvoice.number, existing.pk, existing.customer.name, reason
             )
-        raise IngestError(
-            filename, "number_taken", f"invoice number {einvoice.number} is already used"
-        )
+        raise refused(filename, "number_taken", f"invoice number {einvoice.number} is already used")
     customer, created = _customer(company, einvoice.buyer)
     credited = None
     if einvoice.is_credit_note and einvoice.preceding_number:
@@ -203,9 +203,12 @@ def einvoice_import(
     for filename, content in files:
         try:
             if len(content) > MAX_FILE_SIZE:
-                raise IngestError(filename, "too_large", "file larger than 20 MB")
+                raise refused(filename, "too_large", "file larger than 20 MB")
             einvoice = parse_einvoice(filename, content)
             results.append(_write(company=company, einvoice=einvoice, content=content, actor=actor))
-        except IngestError as exc:
-            results.append(IngestResult(filename, "refused", reason=exc.reason))
+        except FileRejected as exc:
+            (problem,) = exc.problems
+            results.append(
+                IngestResult(filename, "refused", reason=problem.message, problem=problem)
+            )
     return results

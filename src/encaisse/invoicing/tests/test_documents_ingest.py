@@ -11,6 +11,7 @@ import facturx
 import pypdf
 import pytest
 
+from encaisse.core.exceptions import FileProblem
 from encaisse.core.models import AuditEvent, Company
 from encaisse.customers.models import Customer
 from encaisse.invoicing.documents import services
@@ -286,6 +287,7 @@ def test_invoice_of_another_seller_is_refused(seller: Company) -> None:
     assert result.reason == (
         "issued by ACME INDUSTRIE (SIREN 542065479), not by Acme Industrie SAS"
     )
+    assert result.problem == FileProblem("o.xml", None, "", result.reason, code="other_seller")
     assert Invoice.objects.count() == 0
 
 

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from encaisse.core.exceptions import FileProblem, FileRejected
 from encaisse.ledger import fec
-from encaisse.ledger.fec import FecFormatError, FecLine, parse_fec, write_fec
+from encaisse.ledger.fec import FecLine, parse_fec, write_fec
 
 HEADER = fec.HEADER_LINE
 SALE = [
@@ -36,9 +37,9 @@ def text(*lines: str, header: str = HEADER, newline: str = "\r\n") -> str:
 
 
 def refusal(content: bytes, name: str = "bad.txt") -> list[str]:
-    with pytest.raises(FecFormatError) as caught:
+    with pytest.raises(FileRejected) as caught:
         parse_fec(content, name)
-    return [str(error) for error in caught.value.errors]
+    return [str(error) for error in caught.value.problems]
 
 
 def test_reads_a_tab_separated_utf8_file_with_bom() -> None:
@@ -171,6 +172,24 @@ def test_names_each_missing_or_doubled_column() -> None:
     ]
 
 
+def test_a_refusal_is_a_file_problem_naming_file_line_field_and_value() -> None:
+    # given an amount that is not one
+    content = text(SALE[0].replace("1200,00", "12O0,00"), *SALE[1:]).encode()
+
+    # when
+    with pytest.raises(FileRejected) as caught:
+        parse_fec(content, "bad.txt")
+
+    # then
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.line, problem.field, problem.value) == (
+        "bad.txt",
+        2,
+        "Debit",
+        "12O0,00",
+    )
+
+
 @pytest.mark.parametrize(
     ("_case", "old", "new", "expected"),
     [
@@ -296,11 +315,11 @@ def test_a_damaged_file_reads_or_is_refused_with_a_located_error(
     damaged = content[:at] + junk + content[at + length :]
 
     # when it is read
-    errors: list[fec.FecError] = []
+    errors: list[FileProblem] = []
     try:
         parse_fec(damaged, "damaged.txt")
-    except FecFormatError as exc:
-        errors = exc.errors
+    except FileRejected as exc:
+        errors = exc.problems
 
     # then it either reads or every error names the file
     assert all(str(e).startswith("damaged.txt") for e in errors)
