@@ -131,4 +131,4 @@ def test_the_module_examples_hold() -> None:
     result = doctest.testmod(exceptions)
 
     # then
-    assert (result.failed, result.attempted) == (0, 4)
+    assert (result.failed, result.attempted) == (0, 5)
