@@ -6,6 +6,17 @@ their own amounts adding up to the entry's (a batch of credits) gives one transa
 detail. Remittance: structured creditor reference (`Strd/CdtrRefInf/Ref`) and free text
 (`Ustrd`); the counterparty is the debtor of a credit (`Dbtr/Nm`, version 8 `Dbtr/Pty/Nm`)
 and the creditor of a debit. Bank ids: `AcctSvcrRef`, else the end-to-end id.
+
+>>> xml = (b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
+...     b'<Stmt><Id>S1</Id><Acct><Id><IBAN>FR7630006000011234567890189</IBAN></Id></Acct>'
+...     b'<Ntry><Amt Ccy="EUR">1234.50</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+...     b'<BookgDt><Dt>2025-03-04</Dt></BookgDt><AcctSvcrRef>B1</AcctSvcrRef><NtryDtls><TxDtls>'
+...     b'<RltdPties><Dbtr><Nm>DUPONT SAS</Nm></Dbtr></RltdPties>'
+...     b'<RmtInf><Ustrd>FACT F-000042</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>'
+...     b'</Stmt></BkToCstmrStmt></Document>')
+>>> tx = parse(xml, "releve.xml").statements[0].transactions[0]
+>>> tx.booking_date, tx.amount, tx.payer_name, tx.label
+(datetime.date(2025, 3, 4), Decimal('1234.50'), 'DUPONT SAS', 'FACT F-000042')
 """
 
 from __future__ import annotations

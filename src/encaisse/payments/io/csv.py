@@ -5,6 +5,11 @@ The table is read like the invoice importer reads its files (UTF-8, Windows-1252
 "Libellé", "Débit", "Crédit", "Montant"...); a mapping `field -> column` names the others
 and is saved for the company by the import service. Fields: see `FIELDS`. An amount is
 either one signed `amount` column or a `debit` and a `credit` column.
+
+>>> content = "Date;Libellé;Débit;Crédit\\n04/03/2025;VIR DUPONT SAS F-000042;;1 234,50\\n".encode()
+>>> tx = parse(content, "releve.csv").statements[0].transactions[0]
+>>> tx.booking_date, tx.amount, tx.label
+(datetime.date(2025, 3, 4), Decimal('1234.50'), 'VIR DUPONT SAS F-000042')
 """
 
 from __future__ import annotations

@@ -6,6 +6,13 @@ balance (its currency is the statement's). Each `:61:` is a transaction (value d
 optional booking date, C/D/RC/RD mark, amount with a decimal comma, type, reference,
 `//` bank reference) and the `:86:` after it its information, free text or structured
 (`/NAME/…/REMI/…/IBAN/…` as Dutch banks send it, `?20…?32` as German banks do).
+
+>>> content = (b":20:S1\\n:25:FR7630006000011234567890189\\n:28C:1\\n:60F:C250301EUR0,00\\n"
+...     b":61:2503040304C1234,50NTRFNONREF//B1\\n:86:/NAME/DUPONT SAS/REMI/F-000042\\n"
+...     b":62F:C250304EUR1234,50\\n-")
+>>> tx = parse(content, "releve.sta").statements[0].transactions[0]
+>>> tx.booking_date, tx.amount, tx.payer_name
+(datetime.date(2025, 3, 4), Decimal('1234.50'), 'DUPONT SAS')
 """
 
 from __future__ import annotations

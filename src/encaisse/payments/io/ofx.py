@@ -4,6 +4,15 @@ The file is read as a stream of tags, whatever its version: an aggregate opens w
 and closes with `</TAG>`; a leaf is `<TAG>value`, closed or not. Each `STMTTRN` of a bank
 (`STMTRS`) or card (`CCSTMTRS`) statement is a transaction: `DTPOSTED`, signed `TRNAMT`,
 `FITID` (the bank's id), `NAME`/`PAYEE`, `MEMO`, `REFNUM`.
+
+>>> content = (b"OFXHEADER:100\\nDATA:OFXSGML\\n\\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS>"
+...     b"<CURDEF>EUR<BANKACCTFROM><ACCTID>12345678901</BANKACCTFROM><BANKTRANLIST>"
+...     b"<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20250304<TRNAMT>1234.50<FITID>B1"
+...     b"<NAME>DUPONT SAS<MEMO>F-000042</STMTTRN></BANKTRANLIST></STMTRS></STMTTRNRS>"
+...     b"</BANKMSGSRSV1></OFX>")
+>>> tx = parse(content, "releve.ofx").statements[0].transactions[0]
+>>> tx.booking_date, tx.amount, tx.bank_id, tx.payer_name
+(datetime.date(2025, 3, 4), Decimal('1234.50'), 'B1', 'DUPONT SAS')
 """
 
 from __future__ import annotations
