@@ -10,8 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import facturx
-
 from encaisse.invoicing.documents.data import DocumentData, Party
 
 LEVEL = "en16931"
@@ -170,6 +168,8 @@ def data_dict(doc: DocumentData) -> dict[str, Any]:
 
 def build_xml(doc: DocumentData) -> bytes:
     """The CII XML of a document, checked against the EN 16931 XSD."""
+    import facturx  # heavy: imported where used
+
     try:
         xml: bytes = facturx.generate_cii_xml(
             data_dict(doc), level=LEVEL, check_xsd=True, check_schematron=False

@@ -13,8 +13,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import facturx
-
 from encaisse.core.exceptions import FileProblem, FileRejected
 from encaisse.core.money import ZERO, quantize
 
@@ -132,6 +130,8 @@ def _party(data: Any) -> EParty:
 
 def extract_xml(filename: str, content: bytes) -> tuple[str, bytes]:
     """The XML of an e-invoice file and its syntax, or a FileRejected."""
+    import facturx  # heavy: imported where used
+
     head = content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
     if content.startswith(b"%PDF"):
         try:
@@ -152,6 +152,8 @@ def _syntax(xml: bytes) -> str:
 
 def parse_einvoice(filename: str, content: bytes) -> EInvoice:
     """Read and check an e-invoice: XSD, a profile with lines, totals that add up."""
+    import facturx  # heavy: imported where used
+
     _container, xml = extract_xml(filename, content)
     try:
         data = facturx.parse_ubl_cii_xml(xml, check_xsd=True)

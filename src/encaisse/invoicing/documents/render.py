@@ -11,9 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import facturx
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 from encaisse.invoicing.documents import qr
 from encaisse.invoicing.documents.data import DocumentData, Party
@@ -42,6 +40,8 @@ def _qr(doc_name: str, iban: str, bic: str, amount: Decimal, text: str) -> str:
 
 
 def _html_to_pdf(html: str, *, title: str, lang: str) -> bytes:
+    from weasyprint import HTML  # heavy: imported where used
+
     result: bytes = HTML(string=html, base_url=None).write_pdf(pdf_variant=PDF_VARIANT)
     return result
 
@@ -112,6 +112,8 @@ def render_pdf(doc: DocumentData) -> bytes:
 
 
 def embed_facturx(pdf: bytes, xml: bytes, *, title: str, doc: DocumentData) -> bytes:
+    import facturx  # heavy: imported where used
+
     try:
         result: bytes = facturx.generate_from_binary(
             pdf,

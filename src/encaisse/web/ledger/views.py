@@ -17,7 +17,6 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from encaisse.core.dates import today
 from encaisse.core.scoping import get_for_company_or_404
@@ -166,6 +165,8 @@ def reconciliation(request: StaffRequest) -> HttpResponse:
 
 
 def _xlsx(rows: list[ReconciliationRow], name: str) -> HttpResponse:
+    from openpyxl import Workbook  # heavy: imported where used
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
