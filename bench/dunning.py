@@ -5,8 +5,9 @@ answers, a fresh PostgreSQL database `encaisse_bench_dunning`. Steps, in subproc
 DATABASE_URL set:
 
 1. `encaisse migrate`, then `encaisse demo --customers C --invoices N --slug dunbench`;
-2. every allocation of the demo is removed (raw SQL, bench database only) so that all the
-   demo's invoices are open: the demo pays most of them, the target is about open ones;
+2. every allocation of the demo is removed (raw SQL, bench database only) and the settlement
+   stored on invoices refreshed, so that all the demo's invoices are open: the demo pays most
+   of them, the target is about open ones;
 3. `encaisse dunning-run --company dunbench --date D --dry-run --format json` (decide only)
    and then the real run (decide and write the outbox), end to end, wall time;
 4. inside one process: `render_message` over the run's batches, messages per second.
@@ -42,9 +43,13 @@ django.setup()
 from django.db import connection
 from encaisse.core.models import Company
 from encaisse.invoicing.selectors import invoice_list
+from encaisse.payments.settlement import settlement_refresh
 company = Company.objects.get(slug=%(slug)r)
 with connection.cursor() as cursor:
     cursor.execute("DELETE FROM payments_allocation WHERE company_id = %%s", [company.pk])
+# invoices store what settled them (ADR 4): without this they would still read as paid
+settlement_refresh(company)
+with connection.cursor() as cursor:
     # the demo inserts in bulk: refresh the planner's statistics as autovacuum would
     cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 print(json.dumps({"open": invoice_list(company, open_only=True).count()}))
