@@ -12,7 +12,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Expression, Func, Value
+from django.db import connection
+from django.db.models import DecimalField, Expression, Func, Model, Value
 
 from encaisse.core.money import CENT, quantize
 
@@ -43,3 +44,17 @@ def quantized(value: Decimal | None) -> Decimal:
 
 
 __all__ = ["CENT", "MONEY", "ZERO_VALUE", "money_expr", "quantized"]
+
+
+def statistics_refresh(*models: type[Model]) -> None:
+    """ANALYZE tables a transaction has just filled in bulk, before it reads them back.
+
+    PostgreSQL plans a query on the statistics the tables had before the insert (empty, on a
+    first import): a read-back of a million fresh rows then runs as nested loops for minutes.
+    ANALYZE may run inside the transaction; SQLite plans without such statistics.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute("ANALYZE " + connection.ops.quote_name(model._meta.db_table))

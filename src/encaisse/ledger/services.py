@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from encaisse.core.actors import Actor, actor_user
 from encaisse.core.audit import audit_record
 from encaisse.core.bulk import BulkTable, IdBlock
-from encaisse.core.db import quantized
+from encaisse.core.db import quantized, statistics_refresh
 from encaisse.core.exceptions import DomainError, FileProblem, FileRejected
 from encaisse.core.models import Company
 from encaisse.customers.models import Customer, PaymentTerms
@@ -557,6 +557,7 @@ def _check_written(
     company: Company, fec_row: FecImport, items: Sequence[Item], result: FecImportResult
 ) -> None:
     """Read back what was written; a difference with the file undoes the import."""
+    statistics_refresh(FecItem, Invoice, Payment)
     mine = FecItem.objects.filter(company=company, fec_import=fec_row)
     invoices = Invoice.objects.filter(
         company=company, pk__in=mine.filter(invoice__isnull=False).values("invoice_id")
