@@ -11,3 +11,4 @@ class CoreCode(ErrorCode):
     COMPANY_SLUG_TAKEN = "company_slug_taken", ErrorKind.CONFLICT
     USER_UNKNOWN = "user_unknown", ErrorKind.NOT_FOUND
     PERMISSION_DENIED = "permission_denied", ErrorKind.FORBIDDEN
+    COMPANY_BUSY = "company_busy", ErrorKind.CONFLICT

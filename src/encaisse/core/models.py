@@ -191,6 +191,24 @@ class AuditEvent(CompanyScoped):
         return f"{self.kind} #{self.subject_id}"
 
 
+class CompanyLock(CompanyScoped):
+    """Who holds a per-company lock on SQLite (`core.locks`); PostgreSQL uses advisory locks.
+
+    One row per (company, name), claimed by a conditional UPDATE; an empty holder is free."""
+
+    name = models.CharField(max_length=50)
+    holder = models.CharField(max_length=200, blank=True)
+    acquired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["company", "name"], name="company_lock_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.holder or '-'}"
+
+
 class EcbRate(models.Model):
     """ECB main refinancing rate from a value date on; shared by every company (public data).
 

@@ -5,8 +5,10 @@ amount, the last step sent per invoice, what is paused (`collection.selectors.du
 the only read of disputes, promises and holds, after `promises_settle` has judged the promises
 that ran out), policies, customers and contacts, then bulk inserts. Deciding is
 `dunning.rules`; wording is `rendering`. The unique (invoice, step, channel) constraint of
-ReminderInvoice makes a concurrent or repeated run fail rather than send twice; a repeated run
-on the same day decides nothing new. The skipped counts say why an invoice was paused
+ReminderInvoice makes a repeated run decide nothing new on the same day; a per-company lock
+(`core.locks.company_lock`, RUN_LOCK) keeps a second run from starting while one is in progress
+(a beat run meeting a manual one): it is refused with one line instead of failing on the
+constraint. The skipped counts say why an invoice was paused
 (disputed, on_hold, promise, paused).
 """
 
@@ -23,11 +25,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from encaisse.collection.pauses import DunningPauses, PauseReason
 from encaisse.collection.selectors import dunning_pauses
 from encaisse.collection.services import promises_settle
 from encaisse.core import penalties
+from encaisse.core.locks import company_lock
 from encaisse.core.models import AuditEvent, Company
 from encaisse.core.money import ZERO
 from encaisse.core.rates import rate_history
@@ -49,6 +53,7 @@ from encaisse.payments.models import Allocation
 
 ANALYZE_AFTER = 10_000
 INSERT_ROWS = 1000  # 7 000 parameters per statement: under SQLite's 32 766
+RUN_LOCK = "dunning-run"
 CONTACT_ROLES = (Contact.ContactRole.ACCOUNTS_PAYABLE, Contact.ContactRole.BILLING)
 
 
@@ -184,7 +189,18 @@ def recipient_for(channel: str, recipient: Recipient) -> str:
 
 
 def dunning_run(*, company: Company, on: date, dry_run: bool = False) -> RunResult:
-    """Decide today's reminders for every open invoice of the company and queue them."""
+    """Decide today's reminders for every open invoice of the company and queue them.
+
+    One run at a time per company: while another holds the lock, refused with
+    `CoreCode.COMPANY_BUSY` (a dry run writes nothing and takes no lock)."""
+    if dry_run:
+        return _run(company=company, on=on, dry_run=True)
+    busy = _("A dunning run is already in progress for this company; try again in a moment.")
+    with company_lock(company, RUN_LOCK, busy_message=busy):
+        return _run(company=company, on=on, dry_run=False)
+
+
+def _run(*, company: Company, on: date, dry_run: bool) -> RunResult:
     result = RunResult(on=on, dry_run=dry_run)
     with transaction.atomic():
         book = policy_book(company)
@@ -377,4 +393,4 @@ def _write(
     result.reminder_ids = [r.pk for r in created]
 
 
-__all__ = ["RunResult", "dunning_run", "is_professional", "recipient_for"]
+__all__ = ["RUN_LOCK", "RunResult", "dunning_run", "is_professional", "recipient_for"]
