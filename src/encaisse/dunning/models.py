@@ -122,12 +122,20 @@ class ReminderTemplate(CompanyScoped):
 
 
 class Reminder(CompanyScoped):
-    """One message of the outbox: a customer, a step, a channel and the invoices it lists."""
+    """One message of the outbox: a customer, a step, a channel and the invoices it lists.
+
+    Delivery claims a queued message (state "sending", its Message-ID stored) and commits that
+    before talking to the server, then marks it sent. A message found "sending" by the next
+    delivery was interrupted by a crash: it becomes "uncertain" and waits for a person, never
+    resent on its own.
+    """
 
     class State(models.TextChoices):
         PENDING_APPROVAL = "pending_approval", _("Awaiting approval")
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
+        UNCERTAIN = "uncertain", _("Sending uncertain")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -157,6 +165,7 @@ class Reminder(CompanyScoped):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     cancel_reason = models.CharField(max_length=50, blank=True)
     outcome = models.CharField(
         _("call outcome"), max_length=20, choices=Outcome.choices, blank=True

@@ -41,4 +41,6 @@ def dunning_deliver() -> dict[str, int]:
         "failed": result.failed,
         "retrying": result.retrying,
         "cancelled": result.cancelled,
+        "uncertain": result.uncertain,
+        "busy": result.busy,
     }

@@ -106,25 +106,38 @@ class CrashingBackend(EmailBackend):
         return super().send_messages(email_messages)
 
 
-def test_crash_midway_then_rerun_sends_the_rest_once(company: Company, smtp: Inbox) -> None:
+def test_crash_midway_leaves_one_uncertain_and_the_rest_sent_once(
+    company: Company, smtp: Inbox
+) -> None:
     # given five customers with an overdue invoice each: five reminders queued
     for n in range(5):
         invoice_for(company, CustomerFactory.create(company=company, email=f"c{n}@x.test"), "10")
     dunning_run(company=company, on=date(2025, 5, 16))
-    # when delivery is killed after two messages
+    # when delivery dies while handing over the third message
     CrashingBackend.sent = 0
     with pytest.raises(SystemExit):
         deliver_pending(company=company, now=NOW, connection=CrashingBackend())
-    # then two were sent and marked, three still queued
+    # then two were sent and marked, the third was claimed (its Message-ID kept), two queued
     assert len(smtp.messages) == 2
-    states = sorted(Reminder.objects.values_list("state", flat=True))
-    assert states == ["queued", "queued", "queued", "sent", "sent"]
+    states = list(Reminder.objects.order_by("id").values_list("state", flat=True))
+    assert states == ["sent", "sent", "sending", "queued", "queued"]
+    claimed = Reminder.objects.get(state="sending")
+    assert claimed.message_id.startswith("<")
+    assert [m["Message-ID"] for m in smtp.messages] == list(
+        Reminder.objects.filter(state="sent").order_by("id").values_list("message_id", flat=True)
+    )
     # when delivery runs again
     result = deliver_pending(company=company, now=NOW)
-    # then the three others go, and every customer got exactly one message
-    assert result.sent == 3
+    # then the two queued go, and the interrupted one is not resent but left to a person
+    assert (result.sent, result.uncertain) == (2, 1)
+    claimed.refresh_from_db()
+    assert (claimed.state, claimed.last_error) == (
+        "uncertain",
+        "Interrupted while sending: it may have been delivered.",
+    )
     recipients = sorted(m["To"] for m in smtp.messages)
-    assert recipients == [f"c{n}@x.test" for n in range(5)]
+    assert recipients == ["c0@x.test", "c1@x.test", "c3@x.test", "c4@x.test"]
+    assert deliver_pending(company=company, now=NOW).uncertain == 0  # said once
 
 
 def test_smtp_down_is_retried_with_backoff(company: Company, garage: Customer, settings) -> None:

@@ -12,7 +12,10 @@ from encaisse.dunning.services import deliver_pending
 
 
 class Command(EncaisseCommand):
-    help = "Deliver the queued reminders of a company; safe to run again after a crash."
+    help = (
+        "Deliver the queued reminders of a company, each at most once; after a crash, what was "
+        "being sent is marked uncertain for a person to decide."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         self.add_company_argument(parser)
@@ -22,5 +25,5 @@ class Command(EncaisseCommand):
         result = deliver_pending(company=company, now=timezone.now())
         self.stdout.write(
             f"sent {result.sent}, failed {result.failed}, retrying {result.retrying}, "
-            f"cancelled {result.cancelled}"
+            f"cancelled {result.cancelled}, uncertain {result.uncertain}"
         )
