@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from encaisse.core.dates import parse_date, today
 from encaisse.core.exceptions import DomainError
+from encaisse.core.locks import import_lock
 from encaisse.core.models import Company
 
 
@@ -43,12 +44,17 @@ class EncaisseCommand(BaseCommand):
     """A command whose business errors end as one line on stderr and a non-zero exit."""
 
     company_required = False
+    # Imports of one company go one at a time (`core.locks.import_lock`): a second one waits.
+    takes_import_lock = False
 
     def add_company_argument(self, parser: CommandParser) -> None:
         parser.add_argument("--company", help="company slug or SIREN")
 
     def execute(self, *args: Any, **options: Any) -> str | None:
         try:
+            if self.takes_import_lock:
+                with import_lock(resolve_company(options.get("company"))):
+                    return super().execute(*args, **options)
             return super().execute(*args, **options)
         except DomainError as exc:
             raise CommandError(exc.message) from exc

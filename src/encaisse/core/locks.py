@@ -27,7 +27,7 @@ import time
 import uuid
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
@@ -40,6 +40,8 @@ from encaisse.core.models import Company, CompanyLock
 
 STALE_AFTER = timedelta(hours=1)  # SQLite only: a holder on another host, or a pid reused
 POLL = 0.2  # seconds between two tries while waiting
+IMPORT_LOCK = "import"  # bank statements, FEC and invoice files: they write the same ledger
+IMPORT_WAIT = 120.0  # seconds: an import waits for the one in progress, then goes in turn
 
 _held: set[tuple[str, int, str]] = set()
 _held_guard = threading.Lock()
@@ -116,6 +118,13 @@ def _pg_release(company: Company, name: str) -> None:
         cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [lock_key(name), company.pk])
 
 
+def import_lock(company: Company) -> AbstractContextManager[None]:
+    """The lock of the company's imports: a second import waits for the first to finish (the
+    file is then checked against what the first wrote, so the same file adds nothing)."""
+    busy = _("An import is already in progress for this company; try again in a moment.")
+    return company_lock(company, IMPORT_LOCK, wait=IMPORT_WAIT, busy_message=busy)
+
+
 @contextmanager
 def company_lock(
     company: Company, name: str, *, wait: float = 0, busy_message: str | None = None
@@ -153,4 +162,4 @@ def company_lock(
                 _sqlite_release(company, name, holder)
 
 
-__all__ = ["STALE_AFTER", "company_lock", "lock_key"]
+__all__ = ["IMPORT_LOCK", "STALE_AFTER", "company_lock", "import_lock", "lock_key"]

@@ -14,6 +14,7 @@ class DunningCode(ErrorCode):
     REMINDER_NOT_PENDING = "reminder_not_pending", ErrorKind.CONFLICT
     REMINDER_NOT_WAITING = "reminder_not_waiting", ErrorKind.CONFLICT
     REMINDER_NOT_FAILED = "reminder_not_failed", ErrorKind.CONFLICT
+    REMINDER_NOT_UNCERTAIN = "reminder_not_uncertain", ErrorKind.CONFLICT
     REMINDER_NOT_CALL = "reminder_not_call", ErrorKind.CONFLICT
     CALL_OUTCOME_UNKNOWN = "call_outcome_unknown", ErrorKind.INVALID
     PROMISE_INCOMPLETE = "promise_incomplete", ErrorKind.INVALID

@@ -18,6 +18,7 @@ class Worklist:
     approvals: list[Reminder]
     calls: list[Reminder]
     failures: list[Reminder]
+    uncertain: list[Reminder]
     broken_promises: list[Promise]
 
 
@@ -30,8 +31,9 @@ def _reminders(company: Company) -> QuerySet[Reminder]:
 
 
 def dunning_worklist(company: Company, *, on: date, limit: int = 200) -> Worklist:
-    """What a person must do today: approve, call, fix, and follow up broken promises (read
-    from collection, which judges promises)."""
+    """What a person must do today: approve, call, fix, decide on messages whose sending was
+    interrupted (uncertain), and follow up broken promises (read from collection, which judges
+    promises)."""
     return Worklist(
         approvals=list(
             _reminders(company)
@@ -50,6 +52,11 @@ def dunning_worklist(company: Company, *, on: date, limit: int = 200) -> Worklis
                 | (Q(state=Reminder.State.QUEUED) & ~Q(last_error=""))
             )
             .order_by("-updated_at", "-id")[:limit]
+        ),
+        uncertain=list(
+            _reminders(company)
+            .filter(state=Reminder.State.UNCERTAIN)
+            .order_by("updated_at", "id")[:limit]
         ),
         broken_promises=promises_broken_unhandled(company, limit=limit),
     )

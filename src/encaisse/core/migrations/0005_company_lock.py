@@ -5,23 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_ecbrate'),
+        ("core", "0004_ecbrate"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CompanyLock',
+            name="CompanyLock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50)),
-                ('holder', models.CharField(blank=True, max_length=200)),
-                ('acquired_at', models.DateTimeField(blank=True, null=True)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.company', verbose_name='company')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50)),
+                ("holder", models.CharField(blank=True, max_length=200)),
+                ("acquired_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.company",
+                        verbose_name="company",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('company', 'name'), name='company_lock_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("company", "name"), name="company_lock_once")
+                ],
             },
         ),
     ]

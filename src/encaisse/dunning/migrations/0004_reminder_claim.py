@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dunning', '0003_ecbrate_to_core'),
+        ("dunning", "0003_ecbrate_to_core"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reminder',
-            name='message_id',
-            field=models.CharField(blank=True, max_length=255, verbose_name='Message-ID'),
+            model_name="reminder",
+            name="message_id",
+            field=models.CharField(blank=True, max_length=255, verbose_name="Message-ID"),
         ),
         migrations.AlterField(
-            model_name='reminder',
-            name='state',
-            field=models.CharField(choices=[('pending_approval', 'Awaiting approval'), ('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('uncertain', 'Sending uncertain'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], max_length=20, verbose_name='state'),
+            model_name="reminder",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("pending_approval", "Awaiting approval"),
+                    ("queued", "Queued"),
+                    ("sending", "Sending"),
+                    ("sent", "Sent"),
+                    ("uncertain", "Sending uncertain"),
+                    ("failed", "Failed"),
+                    ("cancelled", "Cancelled"),
+                ],
+                max_length=20,
+                verbose_name="state",
+            ),
         ),
     ]

@@ -16,6 +16,8 @@ from encaisse.dunning.services.runs import RunResult, dunning_run
 from encaisse.dunning.services.worklist import (
     reminder_approve,
     reminder_call_outcome,
+    reminder_mark_sent,
+    reminder_resend,
     reminder_retry,
     reminder_skip,
 )
@@ -32,7 +34,9 @@ __all__ = [
     "reminder_approve",
     "reminder_call_outcome",
     "reminder_cancel_stale",
+    "reminder_mark_sent",
     "reminder_pdf",
+    "reminder_resend",
     "reminder_retry",
     "reminder_skip",
 ]

@@ -335,9 +335,7 @@ def deliver_pending(
     ).values("company_id")
     for each in Company.objects.filter(pk__in=with_work).order_by("pk"):
         try:
-            result.add(
-                _deliver_company(each, now=now, connection=connection, sms=sms, wait=0)
-            )
+            result.add(_deliver_company(each, now=now, connection=connection, sms=sms, wait=0))
         except DomainError as exc:
             if exc.code != CoreCode.COMPANY_BUSY:
                 raise
@@ -396,7 +394,7 @@ __all__ = [
     "DeliveryResult",
     "deliver_pending",
     "message_id_for",
-    "reminders_interrupted",
     "reminder_cancel_stale",
     "reminder_pdf",
+    "reminders_interrupted",
 ]

@@ -1,4 +1,5 @@
-"""People in the loop: approve, edit or skip a reminder; record a call's outcome; retry."""
+"""People in the loop: approve, edit or skip a reminder; record a call's outcome; retry; decide
+what became of a message whose sending was interrupted (uncertain)."""
 
 from __future__ import annotations
 
@@ -101,6 +102,44 @@ def reminder_retry(*, company: Company, reminder_id: int, actor: Actor) -> Remin
     reminder.attempts = 0
     reminder.save(update_fields=["state", "next_attempt_at", "attempts", "recipient", "updated_at"])
     _audit(company, reminder, "dunning.reminder_retried", actor)
+    return reminder
+
+
+def _uncertain(company: Company, reminder_id: int) -> Reminder:
+    reminder = reminder_lock(company=company, pk=reminder_id)
+    if reminder.state != Reminder.State.UNCERTAIN:
+        raise DomainError(
+            DunningCode.REMINDER_NOT_UNCERTAIN, _("This reminder's sending is not uncertain.")
+        )
+    return reminder
+
+
+@transaction.atomic
+def reminder_mark_sent(
+    *, company: Company, reminder_id: int, actor: Actor, now: datetime
+) -> Reminder:
+    """A person found that an interrupted message did arrive (the customer has it, the mail
+    server's log says so): the reminder counts as sent, without sending it again."""
+    reminder = _uncertain(company, reminder_id)
+    reminder.state = Reminder.State.SENT
+    reminder.sent_at = now
+    reminder.decided_by = actor_user(actor)
+    reminder.save(update_fields=["state", "sent_at", "decided_by", "updated_at"])
+    _audit(company, reminder, "dunning.reminder_marked_sent", actor, message_id=reminder.message_id)
+    return reminder
+
+
+@transaction.atomic
+def reminder_resend(*, company: Company, reminder_id: int, actor: Actor) -> Reminder:
+    """A person decided that an interrupted message must go (again): it is queued for the
+    next delivery, with the same Message-ID, so that a mail client that already got the first
+    copy can recognise the second as the same message."""
+    reminder = _uncertain(company, reminder_id)
+    reminder.state = Reminder.State.QUEUED
+    reminder.next_attempt_at = None
+    reminder.decided_by = actor_user(actor)
+    reminder.save(update_fields=["state", "next_attempt_at", "decided_by", "updated_at"])
+    _audit(company, reminder, "dunning.reminder_resent", actor, message_id=reminder.message_id)
     return reminder
 
 

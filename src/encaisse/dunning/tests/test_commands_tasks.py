@@ -64,7 +64,7 @@ def test_dunning_send_uses_django_email(company: Company, garage: Customer, sett
     invoice_for(company, garage, "100.00")
     run("dunning-run", "--company", "acme", "--date", "2025-05-16")
     out = run("dunning-send", "--company", "acme")
-    assert out.strip() == "sent 1, failed 0, retrying 0, cancelled 0"
+    assert out.strip() == "sent 1, failed 0, retrying 0, cancelled 0, uncertain 0"
     assert [m.to for m in mail.outbox] == [["compta@garage.test"]]
 
 
@@ -101,3 +101,19 @@ def test_daily_task_runs_eagerly_and_delivers(company: Company, garage: Customer
     assert result["acme"]["reminders_created"] == 1
     assert Reminder.objects.get().state == "sent"
     assert len(mail.outbox) == 1
+
+
+def test_daily_task_skips_a_company_whose_run_is_in_progress(
+    company: Company, other_company: Company
+) -> None:
+    from encaisse.core.locks import company_lock
+    from encaisse.dunning.services.runs import RUN_LOCK
+    from encaisse.dunning.tasks import dunning_daily_run
+
+    # given a manual run holding the first company
+    with company_lock(company, RUN_LOCK):
+        # when the beat's run comes
+        results = dunning_daily_run(on="2025-05-16")
+    # then that company is skipped, the other runs
+    assert results[company.slug] == {"skipped": "busy"}
+    assert results[other_company.slug]["reminders_created"] == 0

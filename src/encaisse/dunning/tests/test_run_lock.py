@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import pytest

@@ -196,3 +196,69 @@ def test_retry_from_the_failures_list(owner_client: Client, company: Company) ->
     owner_client.post(f"/dunning/reminders/{reminder.pk}/retry/")
     reminder.refresh_from_db()
     assert reminder.state == "queued"
+
+
+def _uncertain(company: Company) -> Reminder:
+    customer = CustomerFactory.create(company=company, name="Boulangerie Roux")
+    invoice_for(company, customer, "100.00")
+    dunning_run(company=company, on=date(2025, 5, 16))
+    reminder = Reminder.objects.get(company=company)
+    Reminder.objects.filter(pk=reminder.pk).update(
+        state="uncertain", message_id="<r@acme.test>", last_error="Interrupted"
+    )
+    return reminder
+
+
+def test_worklist_shows_uncertain_sending_with_two_actions(
+    owner_client: Client, company: Company
+) -> None:
+    # given a reminder whose sending was interrupted
+    reminder = _uncertain(company)
+    # when the worklist is shown
+    html = owner_client.get("/dunning/worklist/").content.decode()
+    # then it is listed as uncertain with "mark as sent" and "resend"
+    assert "Envois incertains" in html
+    assert f'id="uncertain-{reminder.pk}"' in html
+    assert "Envoi incertain" in html
+    assert "&lt;r@acme.test&gt;" in html
+    assert f'action="/dunning/reminders/{reminder.pk}/mark-sent/"' in html
+    assert f'action="/dunning/reminders/{reminder.pk}/resend/"' in html
+    assert "Marquer comme envoyé" in html
+    assert "Renvoyer" in html
+
+
+@pytest.mark.parametrize(
+    ("_case", "path", "state"), [("mark", "mark-sent", "sent"), ("resend", "resend", "queued")]
+)
+def test_person_decides_an_uncertain_sending(
+    _case: str, path: str, state: str, owner_client: Client, company: Company
+) -> None:
+    reminder = _uncertain(company)
+    response = owner_client.post(f"/dunning/reminders/{reminder.pk}/{path}/")
+    assert response.status_code == 302
+    reminder.refresh_from_db()
+    assert reminder.state == state
+
+
+@pytest.mark.parametrize("path", ["mark-sent", "resend"])
+def test_uncertain_actions_of_another_company_are_404(
+    path: str, owner_client: Client, other_company: Company
+) -> None:
+    reminder = _uncertain(other_company)
+    response = owner_client.post(f"/dunning/reminders/{reminder.pk}/{path}/")
+    assert response.status_code == 404
+    reminder.refresh_from_db()
+    assert reminder.state == "uncertain"
+
+
+def test_accountant_cannot_decide_an_uncertain_sending(company: Company) -> None:
+    reminder = _uncertain(company)
+    accountant = MembershipFactory.create(
+        company=company, user=UserFactory.create(username="acc"), role=Role.ACCOUNTANT
+    ).user
+    client = Client()
+    client.force_login(accountant)
+    response = client.post(f"/dunning/reminders/{reminder.pk}/resend/")
+    assert response.status_code == 403
+    reminder.refresh_from_db()
+    assert reminder.state == "uncertain"

@@ -14,14 +14,17 @@ from encaisse.core.tests.factories import make_payment
 from encaisse.customers.models import Customer
 from encaisse.dunning.models import PenaltyDecision, Reminder
 from encaisse.dunning.services import (
+    deliver_pending,
     dunning_run,
     invoice_claim,
     penalty_decide,
     reminder_approve,
     reminder_call_outcome,
+    reminder_mark_sent,
+    reminder_resend,
     reminder_skip,
 )
-from encaisse.dunning.tests.conftest import invoice_for
+from encaisse.dunning.tests.conftest import Inbox, invoice_for
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -175,3 +178,71 @@ def test_waiving_records_who_and_what(company: Company, garage: Customer) -> Non
         D("40.00"),
     )
     assert AuditEvent.objects.filter(kind="dunning.penalty_waived", subject_id=invoice.pk).exists()
+
+
+@pytest.fixture
+def uncertain(company: Company, garage: Customer) -> Reminder:
+    """An email reminder whose sending was interrupted by a crash (state as delivery leaves it)."""
+    invoice_for(company, garage, "100.00")
+    dunning_run(company=company, on=date(2025, 5, 16))
+    Reminder.objects.update(state="uncertain", message_id="<reminder-1@acme.test>", attempts=1)
+    return Reminder.objects.get()
+
+
+def test_person_marks_an_uncertain_reminder_sent(company: Company, uncertain: Reminder) -> None:
+    # when a person found the message had arrived
+    reminder_mark_sent(company=company, reminder_id=uncertain.pk, actor=None, now=NOW)
+    # then it counts as sent, and the decision is on the customer's timeline
+    uncertain.refresh_from_db()
+    assert (uncertain.state, uncertain.sent_at, uncertain.attempts) == ("sent", NOW, 1)
+    event = AuditEvent.objects.get(kind="dunning.reminder_marked_sent")
+    assert event.after == {
+        "reminder": uncertain.pk,
+        "step": "J+1",
+        "message_id": "<reminder-1@acme.test>",
+    }
+
+
+def test_person_resends_an_uncertain_reminder_once_with_its_message_id(
+    company: Company, uncertain: Reminder, smtp: Inbox
+) -> None:
+    # when a person decides to resend it
+    reminder_resend(company=company, reminder_id=uncertain.pk, actor=None)
+    uncertain.refresh_from_db()
+    assert uncertain.state == "queued"
+    assert AuditEvent.objects.filter(kind="dunning.reminder_resent").count() == 1
+    # then the next delivery sends it once, with the Message-ID of the first attempt
+    assert deliver_pending(company=company, now=NOW).sent == 1
+    assert deliver_pending(company=company, now=NOW).sent == 0
+    [message] = smtp.messages
+    assert message["Message-ID"] == "<reminder-1@acme.test>"
+    uncertain.refresh_from_db()
+    assert (uncertain.state, uncertain.attempts) == ("sent", 2)
+
+
+@pytest.mark.parametrize("_case", ["mark_sent", "resend"])
+def test_only_an_uncertain_reminder_can_be_decided(
+    _case: str, company: Company, garage: Customer
+) -> None:
+    # given a reminder still queued
+    invoice_for(company, garage, "100.00")
+    dunning_run(company=company, on=date(2025, 5, 16))
+    reminder = Reminder.objects.get()
+    # when a person tries to mark it sent or resend it
+    decisions = {
+        "mark_sent": lambda: reminder_mark_sent(
+            company=company, reminder_id=reminder.pk, actor=None, now=NOW
+        ),
+        "resend": lambda: reminder_resend(company=company, reminder_id=reminder.pk, actor=None),
+    }
+    with pytest.raises(DomainError) as raised:
+        decisions[_case]()
+    # then it is refused and nothing changed
+    assert raised.value.code == "reminder_not_uncertain"
+    reminder.refresh_from_db()
+    assert (reminder.state, reminder.sent_at) == ("queued", None)
+    assert (
+        not AuditEvent.objects.filter(kind__startswith="dunning.reminder_")
+        .exclude(kind="dunning.reminder_created")
+        .exists()
+    )

@@ -20,7 +20,9 @@ from encaisse.dunning.services import (
     penalty_decide,
     reminder_approve,
     reminder_call_outcome,
+    reminder_mark_sent,
     reminder_pdf,
+    reminder_resend,
     reminder_retry,
     reminder_skip,
 )
@@ -131,6 +133,37 @@ def reminder_retry_view(request: StaffRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Reminder queued again."))
+    return redirect("dunning:worklist")
+
+
+@require_POST
+@member_required
+def reminder_mark_sent_view(request: StaffRequest, pk: int) -> HttpResponse:
+    reminder = _reminder(request, pk)
+    try:
+        reminder_mark_sent(
+            company=request.company,
+            reminder_id=reminder.pk,
+            actor=request.user,
+            now=timezone.now(),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Reminder marked as sent."))
+    return redirect("dunning:worklist")
+
+
+@require_POST
+@member_required
+def reminder_resend_view(request: StaffRequest, pk: int) -> HttpResponse:
+    reminder = _reminder(request, pk)
+    try:
+        reminder_resend(company=request.company, reminder_id=reminder.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Reminder queued to be sent again."))
     return redirect("dunning:worklist")
 
 

@@ -33,6 +33,7 @@ file unless --date-format is given.
 
 
 class Command(EncaisseCommand):
+    takes_import_lock = True  # waits for another import of the same company
     help = HELP
 
     def add_arguments(self, parser: CommandParser) -> None:

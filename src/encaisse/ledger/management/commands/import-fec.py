@@ -24,6 +24,7 @@ Lines already imported are skipped, so the same file imported twice adds nothing
 
 
 class Command(EncaisseCommand):
+    takes_import_lock = True  # waits for another import of the same company
     help = HELP
 
     def add_arguments(self, parser: CommandParser) -> None:

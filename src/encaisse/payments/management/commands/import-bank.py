@@ -21,6 +21,7 @@ the others proposed on the reconciliation screen. A movement already imported is
 
 
 class Command(EncaisseCommand):
+    takes_import_lock = True  # waits for another import of the same company
     help = HELP
 
     def add_arguments(self, parser: CommandParser) -> None:
