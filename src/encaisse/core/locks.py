@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,11 +80,9 @@ def _gone(holder: str) -> bool:
 
 
 def _sqlite_try(company: Company, name: str, holder: str) -> bool:
-    try:
-        with transaction.atomic():
-            CompanyLock.objects.get_or_create(company=company, name=name)
-    except IntegrityError:
-        pass  # created meanwhile by another process
+    # The row, once per (company, name) ever: one statement whether it exists or not.
+    row = CompanyLock(company=company, name=name)
+    CompanyLock.objects.bulk_create([row], ignore_conflicts=True)
     current, since = (
         CompanyLock.objects.filter(company=company, name=name)
         .values_list("holder", "acquired_at")
