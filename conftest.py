@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -30,6 +31,12 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # PDF rendering after each issue costs ~0.15 s; document tests render what they check.
     settings.ENCAISSE_DOCUMENTS_AT_ISSUE = False
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # The API counts failed tokens per address in the cache; each test starts with none.
+    cache.clear()
 
 
 @pytest.fixture

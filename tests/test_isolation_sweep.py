@@ -27,9 +27,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
 from encaisse.api.api import api
-from encaisse.api.models import ApiToken
-from encaisse.core.models import Company, Membership
-from encaisse.core.tests.factories import CustomerFactory, make_invoice, make_payment
+from encaisse.core.models import ApiToken, Company, Membership
+from encaisse.core.tests.factories import (
+    CustomerFactory,
+    UserFactory,
+    make_invoice,
+    make_payment,
+)
 from encaisse.core.tests.test_tenancy import scoped_models
 from encaisse.customers.models import Customer
 from encaisse.dunning.models import Reminder
@@ -140,6 +144,16 @@ def their_match_proposal(company: Company) -> models.Model:
     return MatchProposal.objects.get(line=their_bank_line(company, "VIREMENT", "GL AUTO"))
 
 
+def their_token(company: Company) -> models.Model:
+    member = Membership.objects.filter(company=company).select_related("user").first()
+    if member is None:
+        member = Membership.objects.create(
+            company=company, user=UserFactory.create(username="zorglub-owner"), role="owner"
+        )
+    token, _raw = ApiToken.issue(company=company, user=member.user, name="Zorglub ERP")
+    return token
+
+
 # What an id refers to, by the segment before `pk` or the stem of `<stem>_id` (singular, "_").
 BUILDERS: dict[str, Callable[[Company], models.Model]] = {
     "customer": their_customer,
@@ -153,6 +167,7 @@ BUILDERS: dict[str, Callable[[Company], models.Model]] = {
     "step": their_step,
     "line": their_bank_line,  # bank statement lines
     "proposal": their_match_proposal,
+    "token": their_token,  # API tokens (settings)
 }
 
 

@@ -1,5 +1,6 @@
 """Settings from the environment (12-factor); the defaults run the embedded SQLite setup."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
     "encaisse.core",
     "encaisse.customers",
     "encaisse.invoicing",
@@ -53,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "encaisse.core.middleware.CurrentCompanyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "encaisse.urls"
@@ -84,10 +88,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The API's failed-token counters live here: with several processes, share one (Redis).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
+# Django's four validators; the demo users (demo/demo) are created directly, not through them.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out (username, address) before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is refused for the cool-off; other addresses and other usernames
+# are not, so an attacker cannot lock everyone out. `encaisse axes_reset_username NAME` lifts it.
+AXES_FAILURE_LIMIT = env.int("ENCAISSE_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ENCAISSE_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "encaisse.web.accounts.views.lockout_response"
+# Failed API tokens per client address before it gets 429 for the window (seconds).
+ENCAISSE_API_AUTH_FAILURE_LIMIT = env.int("ENCAISSE_API_AUTH_FAILURE_LIMIT", default=20)
+ENCAISSE_API_AUTH_WINDOW = env.int("ENCAISSE_API_AUTH_WINDOW", default=300)
+# How long a new API token lives unless told otherwise.
+ENCAISSE_API_TOKEN_DAYS = env.int("ENCAISSE_API_TOKEN_DAYS", default=90)
+# A password reset link works once, for an hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"

@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("encaisse.web.accounts.urls")),
     path("api/", include("encaisse.api.urls")),
     path("dunning/", include("encaisse.web.dunning.urls")),
     path("collection/", include("encaisse.web.collection.urls")),

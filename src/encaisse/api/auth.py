@@ -1,8 +1,14 @@
 """Token authentication: `Authorization: Bearer <token>` gives the company, the user and the role.
 
-A token only works while its user is active and still a member of the token's company, so
-removing someone from a company also closes their integrations. Tokens travel in a header,
-never in a cookie, so the API needs no CSRF protection.
+A token only works before its expiry, while it is not revoked, while its user is active and
+still a member of the token's company, so removing someone from a company also closes their
+integrations. An expired or revoked token gets the same 401 as an unknown one, so that a caller
+cannot tell them apart. Tokens travel in a header, never in a cookie, so the API needs no CSRF
+protection.
+
+Guessing is throttled per client address: after ENCAISSE_API_AUTH_FAILURE_LIMIT bad tokens, the
+address gets 429 for ENCAISSE_API_AUTH_WINDOW seconds, whatever token it sends (a counter in
+Django's default cache; give several processes a shared one with CACHE_URL).
 """
 
 from __future__ import annotations
@@ -10,17 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer
 
-from encaisse.api.models import ApiToken, hash_token
 from encaisse.core.errors import CoreCode
 from encaisse.core.exceptions import DomainError
-from encaisse.core.models import Company, Membership
+from encaisse.core.models import ApiToken, Company, Membership, hash_token
 
 # Recording every use would write on every read; a minute is precise enough to audit tokens.
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -41,14 +48,46 @@ class ApiPrincipal:
         return self.membership.role
 
 
+class TooManyAttempts(Exception):  # noqa: N818 - named after the answer, as Http404
+    """Too many bad tokens from one address: answered 429 with Retry-After."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("too many bad API tokens")
+        self.retry_after = retry_after
+
+
+def _failures_key(request: HttpRequest) -> str:
+    return "api-auth-failures:" + str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _record_failure(request: HttpRequest) -> None:
+    key = _failures_key(request)
+    # The window starts at the first failure: add() only sets a missing key.
+    cache.add(key, 0, timeout=settings.ENCAISSE_API_AUTH_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=settings.ENCAISSE_API_AUTH_WINDOW)
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiPrincipal | None:
+        failures = cache.get(_failures_key(request), 0)
+        if failures >= settings.ENCAISSE_API_AUTH_FAILURE_LIMIT:
+            raise TooManyAttempts(settings.ENCAISSE_API_AUTH_WINDOW)
+        caller = self._principal(token)
+        if caller is None:
+            _record_failure(request)
+        return caller
+
+    def _principal(self, token: str) -> ApiPrincipal | None:
         token = token.strip()
         if not token or len(token) > MAX_TOKEN_LENGTH:
             return None
+        now = timezone.now()
         api_token = (
             ApiToken.objects.select_related("company", "user")
-            .filter(key_hash=hash_token(token))
+            .filter(key_hash=hash_token(token), revoked_at__isnull=True, expires_at__gt=now)
             .first()
         )
         if api_token is None or not api_token.user.is_active:
@@ -58,7 +97,6 @@ class TokenAuth(HttpBearer):
         ).first()
         if membership is None:
             return None
-        now = timezone.now()
         if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         return ApiPrincipal(

@@ -3,7 +3,8 @@
 | cause | status |
 |---|---|
 | malformed JSON, a value the database cannot hold | 400 |
-| missing or bad token | 401 |
+| missing or bad token (unknown, expired, revoked: one answer) | 401 |
+| too many bad tokens from one address (with Retry-After) | 429 |
 | the role may not do this (DomainError of kind forbidden) | 403 |
 | unknown id, or another company's (kind not_found) | 404 |
 | the row is in the wrong state, issue a non-draft... (kind conflict) | 409 |
@@ -24,9 +25,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from encaisse.api.auth import TooManyAttempts
 from encaisse.api.fields import ErrorOut
 from encaisse.core.exceptions import DomainError, ErrorKind
 
@@ -39,8 +42,9 @@ KIND_STATUS: Mapping[ErrorKind, int] = {
     ErrorKind.INVALID: 422,
     ErrorKind.FORBIDDEN: 403,
 }
-# What every operation may answer: no or a bad token, a parameter that fails its schema.
-ALWAYS = (401, 422)
+# What every operation may answer: no or a bad token, a parameter that fails its schema, too
+# many bad tokens from the caller's address.
+ALWAYS = (401, 422, 429)
 # What every write may answer besides: malformed JSON or an unstorable value (400), a row
 # that conflicts with one already recorded (409, the IntegrityError handler).
 WRITES = (400, 409)
@@ -150,6 +154,23 @@ def register_error_handlers(api: NinjaAPI) -> None:
             )
         return _error(api, request, status=exc.status_code, code="error", detail=exc.message)
 
+    def on_too_many_attempts(request: HttpRequest, exc: TooManyAttempts) -> HttpResponse:
+        minutes = max(1, exc.retry_after // 60)
+        response = _error(
+            api,
+            request,
+            status=429,
+            code="too_many_attempts",
+            detail=ngettext(
+                "Too many invalid tokens from this address: try again in %(minutes)d minute.",
+                "Too many invalid tokens from this address: try again in %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
     def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
         return _error(
             api,
@@ -174,6 +195,7 @@ def register_error_handlers(api: NinjaAPI) -> None:
         (Http404, on_not_found),
         (ObjectDoesNotExist, on_not_found),
         (HttpError, on_http_error),
+        (TooManyAttempts, on_too_many_attempts),
         (IntegrityError, on_integrity_error),
         (DataError, on_bad_value),
         (InvalidOperation, on_bad_value),

@@ -1,4 +1,4 @@
-"""Error codes of core: companies, members and roles."""
+"""Error codes of core: companies, members, roles and API tokens."""
 
 from __future__ import annotations
 
@@ -12,3 +12,7 @@ class CoreCode(ErrorCode):
     USER_UNKNOWN = "user_unknown", ErrorKind.NOT_FOUND
     PERMISSION_DENIED = "permission_denied", ErrorKind.FORBIDDEN
     COMPANY_BUSY = "company_busy", ErrorKind.CONFLICT
+    TOKEN_UNKNOWN = "api_token_unknown", ErrorKind.NOT_FOUND
+    TOKEN_REVOKED = "api_token_revoked", ErrorKind.CONFLICT
+    TOKEN_DAYS = "api_token_days", ErrorKind.INVALID
+    TOKEN_USER = "api_token_user", ErrorKind.INVALID

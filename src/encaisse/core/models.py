@@ -1,7 +1,11 @@
-"""The tenant (Company), who works for it (Membership), numbering series and the audit log."""
+"""The tenant (Company), who works for it (Membership), numbering series, the audit log and
+the API tokens its integrations call with."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import ClassVar
 
@@ -9,6 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from encaisse.core.identifiers import validate_bic, validate_iban, validate_siren, validate_vat
@@ -224,3 +229,66 @@ class EcbRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.effective}: {self.rate}"
+
+
+TOKEN_PREFIX = "enc_"  # noqa: S105 - a public marker of our tokens, not a secret
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(CompanyScoped):
+    """An integration's key to the API, acting as a member of one company; stored as a hash.
+
+    It works until `expires_at`, or until revoked (`revoked_at`); `last_used_at` is written at
+    most once a minute. It sits in core (its table keeps the API app's name) because both the
+    API, which checks it, and the staff settings page, which manages it, read it.
+    """
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        db_table = "api_apitoken"
+        ordering: ClassVar = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def issue(
+        cls, *, company: Company, user: object, name: str, days: int | None = None
+    ) -> tuple[ApiToken, str]:
+        """Create a token living `days` (ENCAISSE_API_TOKEN_DAYS by default); the raw value
+        is returned once and never stored. `api_token_create` is the audited use case."""
+        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        now = timezone.now()
+        token = cls.objects.create(
+            company=company,
+            user=user,
+            name=name,
+            key_hash=hash_token(raw),
+            created_at=now,
+            expires_at=now + timedelta(days=days or settings.ENCAISSE_API_TOKEN_DAYS),
+        )
+        return token, raw
+
+    def state_at(self, now: datetime) -> State:
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        if self.expires_at <= now:
+            return self.State.EXPIRED
+        return self.State.ACTIVE

@@ -9,6 +9,7 @@ from encaisse.web.home import views
 from encaisse.web.invoices import imports as views_import
 from encaisse.web.invoices import views as views_invoices
 from encaisse.web.payments import views as views_payments
+from encaisse.web.settings import tokens as views_tokens
 from encaisse.web.settings import views as views_terms
 
 app_name = "web"
@@ -50,4 +51,6 @@ urlpatterns = [
     ),
     path("import/invoices/", views_import.invoice_import, name="invoice_import"),
     path("settings/terms/", views_terms.terms_list_view, name="terms_list"),
+    path("settings/tokens/", views_tokens.token_list_view, name="token_list"),
+    path("settings/tokens/<int:pk>/revoke/", views_tokens.token_revoke_view, name="token_revoke"),
 ]

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from encaisse.api.models import ApiToken
-from encaisse.core.models import Company, Membership, Role
+from encaisse.core.models import ApiToken, Company, Membership, Role
 from encaisse.core.tests.factories import MembershipFactory, UserFactory
 
 ClientFor = Callable[[Membership], Client]

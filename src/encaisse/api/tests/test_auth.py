@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from encaisse.api.models import ApiToken, hash_token
 from encaisse.api.tests.conftest import ClientFor, token_client
-from encaisse.core.models import Company, Membership
+from encaisse.core.models import ApiToken, Company, Membership, hash_token
 from encaisse.core.tests.factories import CustomerFactory
 
 URL = "/api/v1/customers"
@@ -107,3 +110,102 @@ def test_writes_need_no_csrf_token(owner: Membership) -> None:
     response = client.post(URL, {"name": "Dupont SA"}, content_type="application/json")
 
     assert response.status_code == 201
+
+
+# --- expiry, revocation and throttling ----------------------------------------------------
+
+
+def test_a_new_token_expires_after_90_days_by_default(owner: Membership) -> None:
+    # given
+    before = timezone.now()
+
+    # when
+    token, _raw = ApiToken.issue(company=owner.company, user=owner.user, name="erp")
+
+    # then
+    assert before + timedelta(days=90) <= token.expires_at <= timezone.now() + timedelta(days=90)
+    assert token.revoked_at is None
+
+
+@pytest.mark.parametrize(
+    ("_case", "change"),
+    [
+        ("expired", {"expires_at": timezone.now() - timedelta(seconds=1)}),
+        ("revoked", {"revoked_at": timezone.now()}),
+    ],
+)
+def test_an_expired_or_revoked_token_is_refused_like_an_unknown_one(
+    owner: Membership, _case: str, change: dict[str, object]
+) -> None:
+    # given
+    token, raw = ApiToken.issue(company=owner.company, user=owner.user, name="erp")
+    ApiToken.objects.filter(pk=token.pk).update(**change)
+    unknown = token_client("enc_not-a-token").get(URL)
+
+    # when
+    response = token_client(raw).get(URL)
+
+    # then: the same answer, so that a caller cannot tell a dead token from a wrong one
+    assert response.status_code == 401
+    assert response.json() == unknown.json()
+    assert response["WWW-Authenticate"] == unknown["WWW-Authenticate"]
+    token.refresh_from_db()
+    assert token.last_used_at is None
+
+
+def test_last_use_is_written_at_most_once_a_minute(owner: Membership) -> None:
+    # given
+    token, raw = ApiToken.issue(company=owner.company, user=owner.user, name="erp")
+    recent = timezone.now() - timedelta(seconds=30)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=recent)
+
+    # when
+    assert token_client(raw).get(URL).status_code == 200
+
+    # then
+    token.refresh_from_db()
+    assert token.last_used_at == recent
+
+
+def test_bad_tokens_from_one_address_are_throttled(owner: Membership, settings: Any) -> None:
+    # given
+    _token, raw = ApiToken.issue(company=owner.company, user=owner.user, name="erp")
+    limit = settings.ENCAISSE_API_AUTH_FAILURE_LIMIT
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    statuses = [
+        attacker.get(URL, headers={"Authorization": f"Bearer enc_guess{n}"}).status_code
+        for n in range(limit)
+    ]
+
+    # when: even the right token, from that address, during the window
+    response = attacker.get(URL, headers={"Authorization": f"Bearer {raw}"})
+
+    # then
+    assert statuses == [401] * limit
+    assert response.status_code == 429
+    assert response.json() == {
+        "detail": "Trop de jetons invalides depuis cette adresse\xa0: réessayez dans 5 minutes.",
+        "code": "too_many_attempts",
+    }
+    assert response["Retry-After"] == str(settings.ENCAISSE_API_AUTH_WINDOW)
+    other_address = Client(headers={"Authorization": f"Bearer {raw}"}, REMOTE_ADDR="198.51.100.1")
+    assert other_address.get(URL).status_code == 200
+
+
+def test_good_tokens_do_not_count_towards_the_limit(owner: Membership, settings: Any) -> None:
+    _token, raw = ApiToken.issue(company=owner.company, user=owner.user, name="erp")
+
+    statuses = {
+        token_client(raw).get(URL).status_code
+        for _ in range(settings.ENCAISSE_API_AUTH_FAILURE_LIMIT + 1)
+    }
+
+    assert statuses == {200}
+
+
+def test_the_throttle_answer_is_documented(db: None) -> None:
+    schema = Client().get("/api/openapi.json").json()
+
+    responses = schema["paths"]["/api/v1/customers"]["get"]["responses"]
+
+    assert "429" in responses

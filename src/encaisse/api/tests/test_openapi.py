@@ -47,7 +47,7 @@ def test_schema_lists_every_operation_with_bearer_auth(db: None) -> None:
         "scheme": "bearer",
     }
     create = schema["paths"]["/api/v1/invoices"]["post"]
-    assert set(create["responses"]) == {"201", "400", "401", "403", "404", "409", "422"}
+    assert set(create["responses"]) == {"201", "400", "401", "403", "404", "409", "422", "429"}
     amount = schema["components"]["schemas"]["InvoiceOut"]["properties"]["total_amount"]
     assert amount["type"] == "string"
 
@@ -55,25 +55,30 @@ def test_schema_lists_every_operation_with_bearer_auth(db: None) -> None:
 @pytest.mark.parametrize(
     ("_case", "path", "method", "statuses"),
     [
-        ("a list", "/api/v1/invoices", "get", {"200", "401", "422"}),
-        ("a read by id", "/api/v1/payments/{payment_id}", "get", {"200", "401", "404", "422"}),
+        ("a list", "/api/v1/invoices", "get", {"200", "401", "422", "429"}),
+        (
+            "a read by id",
+            "/api/v1/payments/{payment_id}",
+            "get",
+            {"200", "401", "404", "422", "429"},
+        ),
         (
             "a draft has no document yet",
             "/api/v1/invoices/{invoice_id}/document",
             "get",
-            {"200", "401", "404", "409", "422"},
+            {"200", "401", "404", "409", "422", "429"},
         ),
         (
             "issue a draft",
             "/api/v1/invoices/{invoice_id}/issue",
             "post",
-            {"200", "400", "401", "403", "404", "409", "422"},
+            {"200", "400", "401", "403", "404", "409", "422", "429"},
         ),
         (
             "undo an allocation",
             "/api/v1/allocations/{allocation_id}",
             "delete",
-            {"204", "400", "401", "403", "404", "409", "422"},
+            {"204", "400", "401", "403", "404", "409", "422", "429"},
         ),
     ],
 )

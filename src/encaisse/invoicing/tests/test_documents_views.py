@@ -13,8 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from encaisse.api.models import ApiToken
-from encaisse.core.models import Company, Membership, Role
+from encaisse.core.models import ApiToken, Company, Membership, Role
 from encaisse.core.tests.factories import MembershipFactory, UserFactory
 from encaisse.invoicing.models import Invoice, IssuedDocument, LifecycleEvent, Quote
 from encaisse.invoicing.tests.documents_helpers import (

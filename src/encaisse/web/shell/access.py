@@ -1,8 +1,9 @@
 """Who may do what in the staff app: one place for login, membership and role checks.
 
 Every staff view is wrapped in `member_required` (login, a membership in the current
-company, and a writing role for any POST) or `money_required` (also a role that may change
-what customers owe: issue, credit, cancel, record or undo payments). Views then read the
+company, and a writing role for any POST), `money_required` (also a role that may change
+what customers owe: issue, credit, cancel, record or undo payments) or `owner_required`
+(the company's owner only: its API tokens). Views then read the
 company and membership from a `StaffRequest` instead of repeating the checks.
 """
 
@@ -18,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from encaisse.core.models import Company, Membership
+from encaisse.core.models import Company, Membership, Role
 
 P = ParamSpec("P")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -42,7 +43,13 @@ def require_money(request: StaffRequest) -> None:
         raise PermissionDenied
 
 
-def _guard(view: StaffView[P], *, money: bool) -> PlainView[P]:
+def require_owner(request: StaffRequest) -> None:
+    """Refuse (403) anyone but the company's owner."""
+    if request.membership.role != Role.OWNER:
+        raise PermissionDenied
+
+
+def _guard(view: StaffView[P], *, money: bool, owner: bool = False) -> PlainView[P]:
     @wraps(view)
     def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
@@ -55,6 +62,8 @@ def _guard(view: StaffView[P], *, money: bool) -> PlainView[P]:
         staff_request = cast(StaffRequest, request)
         if money:
             require_money(staff_request)
+        if owner:
+            require_owner(staff_request)
         return view(staff_request, *args, **kwargs)
 
     return wrapper
@@ -68,3 +77,8 @@ def member_required(view: StaffView[P]) -> PlainView[P]:
 def money_required(view: StaffView[P]) -> PlainView[P]:
     """As `member_required`, and only for roles that manage money (owner, credit manager)."""
     return _guard(view, money=True)
+
+
+def owner_required(view: StaffView[P]) -> PlainView[P]:
+    """As `member_required`, and only for the company's owner."""
+    return _guard(view, money=False, owner=True)
