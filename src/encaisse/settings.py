@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "encaisse.core",
     "encaisse.customers",
     "encaisse.invoicing",
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "encaisse.core.middleware.CurrentCompanyMiddleware",
@@ -114,6 +117,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("ENCAISSE_LOGIN_COOLOFF_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "encaisse.web.accounts.views.lockout_response"
+# Owners may add a second factor (TOTP app); it is asked after the password when confirmed.
+OTP_TOTP_ISSUER = "encaisse"
 # Failed API tokens per client address before it gets 429 for the window (seconds).
 ENCAISSE_API_AUTH_FAILURE_LIMIT = env.int("ENCAISSE_API_AUTH_FAILURE_LIMIT", default=20)
 ENCAISSE_API_AUTH_WINDOW = env.int("ENCAISSE_API_AUTH_WINDOW", default=300)

@@ -110,3 +110,29 @@ def test_wrong_passwords_end_on_the_french_lockout_page(
         )
         page.screenshot(path=str(artifacts / f"e2e-accounts-locked-{width}.png"), full_page=True)
         context.close()
+
+
+def test_owner_enrols_a_second_factor(
+    live_server: LiveServer,
+    transactional_db: None,
+    browser: Browser,
+    log_in: LogIn,
+    artifacts: Path,
+) -> None:
+    # given an owner
+    company = CompanyFactory.create(slug="atelier", legal_name="Atelier Vasseur SAS")
+    user = UserFactory.create(username="claire")
+    MembershipFactory.create(company=company, user=user, role=Role.OWNER)
+    for width, height in ((1440, 900), (390, 844)):
+        context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        log_in(page, "claire")
+
+        # when she opens the two-step verification page
+        page.goto(f"{live_server.url}/account/two-factor/")
+
+        # then the QR code is drawn
+        expect(page.locator(".two-factor-qr svg")).to_be_visible()
+        page.screenshot(path=str(artifacts / f"e2e-accounts-2fa-{width}.png"), full_page=True)
+        context.close()

@@ -3,9 +3,11 @@ email find them by their default names (`password_reset_confirm`...)."""
 
 from django.urls import path
 
-from encaisse.web.accounts import views
+from encaisse.web.accounts import two_factor, views
 
 urlpatterns = [
+    path("two-factor/", two_factor.enrol_view, name="two_factor"),
+    path("two-factor/verify/", two_factor.verify_view, name="two_factor_verify"),
     path("password/", views.password_change, name="password_change"),
     path("password/done/", views.password_change_done, name="password_change_done"),
     path("reset/", views.password_reset, name="password_reset"),
