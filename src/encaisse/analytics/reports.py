@@ -18,6 +18,7 @@ from typing import Any
 
 from encaisse.analytics import kpi, selectors, snapshots
 from encaisse.core.models import Company
+from encaisse.core.spreadsheet import safe_cell, safe_row
 
 Row = dict[str, Any]
 
@@ -299,12 +300,12 @@ def to_csv(rows: Sequence[Row]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+    writer.writerows(safe_row({k: "" if v is None else v for k, v in row.items()}) for row in rows)
     return out.getvalue()
 
 
 def to_xlsx(rows: Sequence[Row], *, title: str) -> bytes:
-    """One sheet, a header line, numbers stored as numbers."""
+    """One sheet, a header line, numbers stored as numbers, text never read as a formula."""
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -315,7 +316,7 @@ def to_xlsx(rows: Sequence[Row], *, title: str) -> bytes:
         headers = list(rows[0])
         sheet.append(headers)
         for row in rows:
-            sheet.append([_cell(row[h]) for h in headers])
+            sheet.append([safe_cell(_cell(row[h])) for h in headers])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

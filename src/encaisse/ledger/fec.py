@@ -35,6 +35,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO
 
 from encaisse.core.exceptions import FileProblem, FileRejected
+from encaisse.core.spreadsheet import safe_text
 
 COLUMNS = (
     "JournalCode",
@@ -507,7 +508,9 @@ _UNSAFE = re.compile(r"[\t|\r\n]+")
 
 
 def _text(value: str) -> str:
-    return _UNSAFE.sub(" ", value).strip()
+    """A text field: no separator or line break inside, and never read as a formula by a
+    spreadsheet (a leading `= + - @` gets an apostrophe, `core.spreadsheet`)."""
+    return safe_text(_UNSAFE.sub(" ", value).strip())
 
 
 def format_line(line: FecLine) -> str:

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from encaisse.core.exceptions import FileProblem, FileRejected
+from encaisse.core.spreadsheet import safe_text
 from encaisse.ledger import fec
 from encaisse.ledger.fec import FecLine, parse_fec, write_fec
 
@@ -285,6 +286,15 @@ def entries(draw: st.DrawFn) -> list[FecLine]:
     return lines
 
 
+def _formula_safe(line: FecLine) -> FecLine:
+    texts = {
+        f.name: safe_text(value)
+        for f in dataclasses.fields(line)
+        if isinstance(value := getattr(line, f.name), str)
+    }
+    return dataclasses.replace(line, **texts)
+
+
 @settings(max_examples=150, deadline=None)
 @given(lines=entries(), encoding=st.sampled_from(["utf-8", "utf-8-sig"]))
 def test_written_then_read_gives_the_same_lines(lines: list[FecLine], encoding: str) -> None:
@@ -292,7 +302,8 @@ def test_written_then_read_gives_the_same_lines(lines: list[FecLine], encoding: 
 
     result = parse_fec(content, "round.txt")
 
-    customer = [line for line in lines if line.account == "411000"]
+    # every text comes back as written: formula-like ones behind an apostrophe
+    customer = [_formula_safe(line) for line in lines if line.account == "411000"]
     read = [dataclasses.replace(r, line=0) for r in result.customer_lines]
     assert read == customer
     assert result.line_count == len(lines)
@@ -330,3 +341,37 @@ def test_file_name_and_number_formats() -> None:
     assert fec.fec_filename("732829320", date(2025, 12, 31)) == "732829320FEC20251231.txt"
     assert fec.format_amount(Decimal("-1250.5")) == "-1250,50"
     assert fec.format_date(date(2025, 3, 1)) == "20250301"
+
+
+def test_written_text_fields_never_start_a_formula_and_amounts_keep_their_sign() -> None:
+    # given a customer named and referenced like formulas, and a negative currency amount
+    line = FecLine(
+        journal_code="VE",
+        journal_lib="Ventes",
+        entry_num="1",
+        entry_date=date(2025, 1, 15),
+        account="411000",
+        account_lib="Clients",
+        aux_num="@SUM(1+1)",
+        aux_lib='=HYPERLINK("http://evil.test";"x")',
+        piece_ref="+cmd| /C calc",
+        piece_date=date(2025, 1, 15),
+        label="-2+3",
+        debit=Decimal("120.00"),
+        credit=Decimal("0.00"),
+        currency_amount=Decimal("-12.50"),
+        currency="USD",
+    )
+
+    # when
+    fields = fec.format_line(line).split("\t")
+
+    # then an apostrophe leads each formula-like text; the numbers are untouched
+    assert fields[6:11] == [
+        "'@SUM(1+1)",
+        '\'=HYPERLINK("http://evil.test";"x")',
+        "'+cmd  /C calc",
+        "20250115",
+        "'-2+3",
+    ]
+    assert (fields[11], fields[12], fields[16]) == ("120,00", "0,00", "-12,50")

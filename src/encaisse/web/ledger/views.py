@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from encaisse.core.dates import today
 from encaisse.core.scoping import get_for_company_or_404
+from encaisse.core.spreadsheet import safe_row, safe_values
 from encaisse.customers.models import Customer
 from encaisse.ledger.fec import fec_filename, write_fec
 from encaisse.ledger.selectors import (
@@ -143,7 +144,7 @@ def reconciliation(request: StaffRequest) -> HttpResponse:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=RECONCILIATION_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(reconciliation_table(rows))
+        writer.writerows(safe_row(row) for row in reconciliation_table(rows))
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
@@ -174,16 +175,18 @@ def _xlsx(rows: list[ReconciliationRow], name: str) -> HttpResponse:
     sheet.append(list(RECONCILIATION_COLUMNS))
     for row in rows:
         sheet.append(
-            [
-                row.reference,
-                row.customer,
-                row.opening,
-                row.invoiced,
-                row.credited,
-                row.paid,
-                row.closing,
-                row.reconciles,
-            ]
+            safe_values(
+                [
+                    row.reference,
+                    row.customer,
+                    row.opening,
+                    row.invoiced,
+                    row.credited,
+                    row.paid,
+                    row.closing,
+                    row.reconciles,
+                ]
+            )
         )
     for column in "CDEFG":
         for cell in sheet[column][1:]:

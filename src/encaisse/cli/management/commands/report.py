@@ -23,6 +23,7 @@ from django.core.management.base import CommandParser
 from encaisse.analytics import reports
 from encaisse.core.cli import EncaisseCommand, parse_date_arg, resolve_company
 from encaisse.core.models import Company
+from encaisse.core.spreadsheet import safe_row
 from encaisse.ledger.positions import customer_balances
 
 Row = dict[str, Any]
@@ -103,7 +104,7 @@ class Command(EncaisseCommand):
             return
         writer = csv.DictWriter(self.stdout, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_row(row) for row in rows)
 
     def _write_table(self, rows: Sequence[Row]) -> None:
         if not rows:

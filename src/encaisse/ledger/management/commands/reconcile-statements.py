@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from encaisse.core.cli import EncaisseCommand, parse_date_arg, resolve_company
+from encaisse.core.spreadsheet import safe_row
 from encaisse.ledger.selectors import (
     RECONCILIATION_COLUMNS,
     reconciliation_table,
@@ -49,7 +50,7 @@ class Command(EncaisseCommand):
                 self.stdout, fieldnames=RECONCILIATION_COLUMNS, lineterminator="\n"
             )
             writer.writeheader()
-            writer.writerows(table)
+            writer.writerows(safe_row(row) for row in table)
         else:
             for row in rows:
                 self.stdout.write(
