@@ -174,10 +174,13 @@ class Sequence(CompanyScoped):
 
 
 class AuditEvent(CompanyScoped):
-    """Who changed what and when, with the values before and after."""
+    """Who changed what and when, with the values before and after.
+
+    Append-only: database triggers refuse any UPDATE or DELETE of a row (`core.append_only`),
+    and a user named here cannot be deleted (deactivate it instead)."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     subject_id = models.PositiveBigIntegerField()
