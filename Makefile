@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 DEMO_ARGS ?= --customers 150 --invoices 3000 --seed 1
 export PYTHONDONTWRITEBYTECODE := 1
+# make is the development entry point: DEBUG=1 gives the development defaults (plain http on
+# 127.0.0.1, the development key, the demo users). With DEBUG off the app is in production and
+# refuses to start without its own SECRET_KEY (README, "Deploy").
+export DEBUG ?= 1
 
 .PHONY: run test lint typecheck pytest bench install install-dev assets rundeps sysdeps migrate demo clean messages
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -15,11 +16,38 @@ env = environ.Env(
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
 )
 
+# DEBUG off (the default) is production: HTTPS everywhere and a SECRET_KEY of its own, or the
+# app refuses to start. DEBUG=1 is development (`make` sets it): plain http on 127.0.0.1, the
+# development key, the demo users. Each HTTPS setting can be set on its own (ADR "production
+# settings" in docs/adr).
 DEBUG = env("DEBUG")
-# The fallback key only exists so that a fresh checkout runs; any deployment sets SECRET_KEY.
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-set-SECRET_KEY-in-production")
+PRODUCTION = not DEBUG
+DEVELOPMENT_KEY = "insecure-dev-key-set-SECRET_KEY-in-production"
+SECRET_KEY = env.str("SECRET_KEY", default="") or DEVELOPMENT_KEY
+if PRODUCTION and SECRET_KEY.startswith(("insecure-", "django-insecure-")):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set (or is the development key) while DEBUG is off: "
+        "set SECRET_KEY, or DEBUG=1 for development."
+    )
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# HTTPS (served behind a TLS proxy in production, README "Deploy").
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
+# The header the TLS proxy sets (and overwrites when a client sends it): "NAME,value", or
+# empty when nothing sits in front of the app.
+_proxy_header = env.list(
+    "SECURE_PROXY_SSL_HEADER",
+    default=["HTTP_X_FORWARDED_PROTO", "https"] if PRODUCTION else [],
+)
+if _proxy_header and len(_proxy_header) != 2:
+    raise ImproperlyConfigured('SECURE_PROXY_SSL_HEADER must be "HEADER,value" or empty.')
+SECURE_PROXY_SSL_HEADER = (_proxy_header[0], _proxy_header[1]) if _proxy_header else None
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -8,8 +8,10 @@ from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Sum
@@ -61,7 +63,8 @@ def plan_records(
 
 def run(*args: str) -> str:
     out = StringIO()
-    call_command("demo", *args, stdout=out)
+    # pytest-django turns DEBUG off in every test: the demo users need --force there
+    call_command("demo", *args, "--force", stdout=out)
     return out.getvalue()
 
 
@@ -423,3 +426,39 @@ def test_bad_arguments_fail_in_one_line(db: None) -> None:
     with pytest.raises(CommandError, match="bad date"):
         run("--today", "hier")
     assert not Company.objects.exists()
+
+
+# --- demo users only where a development server runs (issue 13) -----------------------------
+
+
+def test_demo_refuses_to_create_its_users_when_debug_is_off(db: None, settings: Any) -> None:
+    # given a production configuration
+    settings.DEBUG = False
+
+    # when
+    with pytest.raises(CommandError) as refused:
+        call_command("demo", "--customers", "3", "--invoices", "20", stdout=StringIO())
+
+    # then one line, and nothing written
+    assert str(refused.value) == (
+        "refusing to create the demo users (demo/demo, comptable/demo) with DEBUG off: "
+        "use DEBUG=1 for development, or --force"
+    )
+    assert (Company.objects.count(), User.objects.count(), Invoice.objects.count()) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("_case", "debug", "args"), [("_debug", True, []), ("_force", False, ["--force"])]
+)
+def test_demo_runs_in_development_or_when_forced(
+    db: None, settings: Any, _case: str, debug: bool, args: list[str]
+) -> None:
+    # given
+    settings.DEBUG = debug
+
+    # when
+    call_command("demo", "--customers", "3", "--invoices", "20", *args, stdout=StringIO())
+
+    # then
+    assert Company.objects.filter(slug="demo").exists()
+    assert sorted(User.objects.values_list("username", flat=True)) == ["comptable", "demo"]

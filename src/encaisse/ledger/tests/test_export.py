@@ -215,7 +215,9 @@ def test_round_trip_gives_the_same_open_items_and_balances(company: Company) -> 
 @pytest.mark.parametrize("seed", [1, 7])
 def test_round_trip_of_a_generated_company(seed: int) -> None:
     # given a demo company (partial payments, credit notes, customer credit)
-    call_command("demo", customers=12, invoices=250, seed=seed, slug=f"demo{seed}", verbosity=0)
+    call_command(
+        "demo", customers=12, invoices=250, seed=seed, slug=f"demo{seed}", force=True, verbosity=0
+    )
     source = Company.objects.get(slug=f"demo{seed}")
 
     # when its FEC is imported into an empty company

@@ -287,7 +287,7 @@ def entries(draw: st.DrawFn) -> list[FecLine]:
 
 
 def _formula_safe(line: FecLine) -> FecLine:
-    texts = {
+    texts: dict[str, Any] = {
         f.name: safe_text(value)
         for f in dataclasses.fields(line)
         if isinstance(value := getattr(line, f.name), str)

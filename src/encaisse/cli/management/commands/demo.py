@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 
 from encaisse.cli.demo.plan import DemoConfig, DemoPlan
@@ -39,8 +40,19 @@ class Command(EncaisseCommand):
             help="do nothing when a company with this slug exists",
         )
         parser.add_argument("--batch-size", type=_positive, default=INSERT_BATCH)
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="create the demo users (demo/demo, comptable/demo) even with DEBUG off",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Users with known passwords have no place on a production server.
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "refusing to create the demo users (demo/demo, comptable/demo) with DEBUG off: "
+                "use DEBUG=1 for development, or --force"
+            )
         slug: str = options["slug"]
         if options["if_absent"] and Company.objects.filter(slug=slug).exists():
             self.stdout.write(f"demo company {slug!r} already exists; nothing created")
