@@ -65,7 +65,13 @@ pytest: install-dev assets sysdeps
 
 test: lint typecheck pytest
 
-# Each bench/*.py prints its own figures (never timed assertions in tests).
+# Each bench/*.py prints its own figures (never timed assertions in tests). Measured with DEBUG
+# off, as a server runs (DEBUG on logs every query), over plain http on 127.0.0.1.
+bench: export DEBUG := 0
+bench: export SECRET_KEY := bench-only-key-never-served-0123456789-abcdefghijklmnopqrstuvwxyz
+bench: export SECURE_SSL_REDIRECT := 0
+bench: export SESSION_COOKIE_SECURE := 0
+bench: export CSRF_COOKIE_SECURE := 0
 bench: install-dev assets rundeps
 	@for script in bench/*.py; do echo "=== $$script"; $(BIN)/python $$script || exit 1; done
 

@@ -184,6 +184,7 @@ def main() -> int:
         [
             ENCAISSE,
             "demo",
+            "--force",  # bench runs with DEBUG off, as a server would
             "--customers",
             str(CUSTOMERS),
             "--invoices",

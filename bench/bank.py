@@ -118,7 +118,16 @@ def end_to_end() -> None:
 
     run("migrate", "--no-input")
     customers = max(DB_INVOICES // 20, 10)
-    run("demo", "--customers", str(customers), "--invoices", str(DB_INVOICES), "--slug", "bankb")
+    run(
+        "demo",
+        "--force",
+        "--customers",
+        str(customers),
+        "--invoices",
+        str(DB_INVOICES),
+        "--slug",
+        "bankb",
+    )
     lister = (
         "import os, json, django; django.setup();"
         "from django.db.models import Q;"

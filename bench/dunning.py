@@ -126,6 +126,7 @@ def bench(label: str, database_url: str) -> None:
         [
             *cmd,
             "demo",
+            "--force",  # bench runs with DEBUG off, as a server would
             "--customers",
             str(CUSTOMERS),
             "--invoices",

@@ -94,6 +94,7 @@ def bench(database: str, database_url: str) -> Figures:
         [
             *cli,
             "demo",
+            "--force",  # bench runs with DEBUG off, as a server would
             "--customers",
             str(CUSTOMERS),
             "--invoices",
