@@ -21,7 +21,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0004_ecbrate"),
+        ("core", "0005_company_lock"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
