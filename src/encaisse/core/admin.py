@@ -1,6 +1,6 @@
 """Admin of the core tables. Numbering sequences and the audit trail are read-only: a rewound
 counter makes the next issue fail on a duplicate number, and the audit trail is append-only
-(the database refuses updates and deletes of its rows too, core migration 0006)."""
+(the database refuses updates and deletes of its rows too, core migration 0007)."""
 
 from typing import Any
 

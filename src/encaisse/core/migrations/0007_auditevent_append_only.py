@@ -21,7 +21,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0005_company_lock"),
+        ("core", "0006_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
