@@ -145,6 +145,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("ENCAISSE_LOGIN_COOLOFF_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "encaisse.web.accounts.views.lockout_response"
+# Behind N reverse proxies of ours, the client is N entries from the end of X-Forwarded-For;
+# login and API throttling both count failures per client, never per proxy.
+ENCAISSE_TRUSTED_PROXIES = env.int("ENCAISSE_TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "encaisse.core.http.client_ip"
 # Owners may add a second factor (TOTP app); it is asked after the password when confirmed.
 OTP_TOTP_ISSUER = "encaisse"
 # Failed API tokens per client address before it gets 429 for the window (seconds).

@@ -27,6 +27,7 @@ from ninja.security import HttpBearer
 
 from encaisse.core.errors import CoreCode
 from encaisse.core.exceptions import DomainError
+from encaisse.core.http import client_ip
 from encaisse.core.models import ApiToken, Company, Membership, hash_token
 
 # Recording every use would write on every read; a minute is precise enough to audit tokens.
@@ -57,7 +58,7 @@ class TooManyAttempts(Exception):  # noqa: N818 - named after the answer, as Htt
 
 
 def _failures_key(request: HttpRequest) -> str:
-    return "api-auth-failures:" + str(request.META.get("REMOTE_ADDR", ""))
+    return "api-auth-failures:" + client_ip(request)
 
 
 def _record_failure(request: HttpRequest) -> None:

@@ -192,6 +192,29 @@ def test_bad_tokens_from_one_address_are_throttled(owner: Membership, settings: 
     assert other_address.get(URL).status_code == 200
 
 
+def test_behind_our_proxy_the_throttle_counts_each_client(owner: Membership, settings: Any) -> None:
+    # given one reverse proxy in front: every request comes from 10.0.0.2
+    settings.ENCAISSE_TRUSTED_PROXIES = 1
+    _token, raw = ApiToken.issue(company=owner.company, user=owner.user, name="erp")
+    proxy = Client(REMOTE_ADDR="10.0.0.2")
+    for n in range(settings.ENCAISSE_API_AUTH_FAILURE_LIMIT):
+        proxy.get(
+            URL, headers={"Authorization": f"Bearer enc_guess{n}", "X-Forwarded-For": "203.0.113.9"}
+        )
+
+    # when the attacker and an honest client both come through it
+    attacker = proxy.get(
+        URL, headers={"Authorization": f"Bearer {raw}", "X-Forwarded-For": "203.0.113.9"}
+    )
+    honest = proxy.get(
+        URL, headers={"Authorization": f"Bearer {raw}", "X-Forwarded-For": "198.51.100.1"}
+    )
+
+    # then only the attacker is held back
+    assert attacker.status_code == 429
+    assert honest.status_code == 200
+
+
 def test_good_tokens_do_not_count_towards_the_limit(owner: Membership, settings: Any) -> None:
     _token, raw = ApiToken.issue(company=owner.company, user=owner.user, name="erp")
 
