@@ -10,28 +10,69 @@ export PYTHONDONTWRITEBYTECODE := 1
 # refuses to start without its own SECRET_KEY (README, "Deploy").
 export DEBUG ?= 1
 
-.PHONY: run test lint typecheck pytest bench install install-dev assets rundeps sysdeps migrate demo clean messages
+.PHONY: run test lint typecheck pytest bench install install-dev assets rundeps sysdeps migrate demo clean messages lock wheel
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
 
-install: $(BIN)/python
-	$(BIN)/pip install -q -e .
+# Python dependencies are pinned with their hashes in requirements/*.txt (ADR 9): a new release
+# of a dependency changes nothing until `make lock`. Each set is installed again only when its
+# lock file or pyproject.toml changed (stamp files in the venv).
+$(VENV)/.installed-base: requirements/base.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements/base.txt
+	$(BIN)/pip install -q --no-deps -e .
+	@touch $@
 
-install-dev: $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install -q --no-deps -e .
+	@touch $@ $(VENV)/.installed-base
 
-# Front-end assets come from the npm registry, pinned by package-lock.json.
-assets:
+install: $(VENV)/.installed-base
+
+install-dev: $(VENV)/.installed-dev
+
+# Refresh the lock files from pyproject.toml (newest releases allowed by its bounds, from PyPI).
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--index-url https://pypi.org/simple --no-config --quiet --custom-compile-command "make lock"
+lock: $(BIN)/python
+	$(BIN)/pip install -q uv
+	@mkdir -p requirements
+	$(UV_COMPILE) $(LOCK_ARGS) -o requirements/base.txt
+	$(UV_COMPILE) $(LOCK_ARGS) --extra dev --constraint requirements/base.txt -o requirements/dev.txt
+
+# A wheel that runs outside the checkout: it carries the vendored front-end files.
+wheel: assets $(BIN)/python
+	$(BIN)/pip wheel -q --no-deps -w dist .
+
+# Front-end assets come from the npm registry, pinned by package-lock.json; the files the pages
+# use are copied into the package (web/static/vendor/, gitignored) so that a wheel carries them.
+VENDOR := src/encaisse/web/static/vendor
+VENDOR_FILES := $(VENDOR)/bootstrap/css/bootstrap.min.css $(VENDOR)/bootstrap/js/bootstrap.bundle.min.js \
+	$(VENDOR)/htmx/htmx.min.js $(VENDOR)/chartjs/chart.umd.js
+assets: $(VENDOR_FILES)
+
+node_modules/.package-lock.json: package-lock.json
 	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
-	@[ -d node_modules/bootstrap ] && [ -d node_modules/htmx.org ] && [ -d node_modules/chart.js ] \
-		|| npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
-# Debian libraries WeasyPrint renders PDFs with.
+$(VENDOR)/bootstrap/%: node_modules/.package-lock.json
+	@mkdir -p $(dir $@) && cp node_modules/bootstrap/dist/$* $@
+$(VENDOR)/htmx/%: node_modules/.package-lock.json
+	@mkdir -p $(dir $@) && cp node_modules/htmx.org/dist/$* $@
+$(VENDOR)/chartjs/%: node_modules/.package-lock.json
+	@mkdir -p $(dir $@) && cp node_modules/chart.js/dist/$* $@
+
+# Debian libraries WeasyPrint renders PDFs with: each one is checked, the missing ones installed.
+RUNDEPS := libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
+	libharfbuzz-subset.so.0:libharfbuzz-subset0
 rundeps:
-	@ldconfig -p | grep -q libpangoft2-1.0 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null)
+	@missing=""; for dep in $(RUNDEPS); do \
+		ldconfig -p | grep -q "$${dep%%:*}" || missing="$$missing $${dep#*:}"; done; \
+	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core fontconfig"; \
+	[ -z "$$missing" ] || { echo "Installing$$missing"; apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }
 
 # Debian packages the browser tests need (Chromium is driven by Playwright, never downloaded).
 sysdeps: rundeps
@@ -39,7 +80,7 @@ sysdeps: rundeps
 		apt-get install -y -qq chromium >/dev/null)
 
 migrate: install assets rundeps
-	@mkdir -p var
+	@mkdir -p var/static
 	$(BIN)/encaisse migrate --noinput -v0
 
 demo: migrate
@@ -76,7 +117,7 @@ bench: install-dev assets rundeps
 	@for script in bench/*.py; do echo "=== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) node_modules var
+	rm -rf $(VENV) node_modules var $(VENDOR) dist build
 
 # Refresh the French catalogue after changing UI strings (needs Debian's gettext).
 messages: install-dev

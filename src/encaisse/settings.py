@@ -9,7 +9,25 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
-VAR_DIR = Path(environ.Env().str("ENCAISSE_VAR_DIR", default=str(PROJECT_DIR / "var")))
+
+
+def _data_dir() -> Path:
+    """Where the database file, collected static files and media live (ENCAISSE_HOME).
+
+    A checkout (src layout, editable install) keeps them in its own `var/`; an installed wheel,
+    whose package sits in site-packages, in `$XDG_DATA_HOME/encaisse` (~/.local/share/encaisse).
+    """
+    values = environ.Env()
+    configured = values.str("ENCAISSE_HOME", default="") or values.str("ENCAISSE_VAR_DIR", default="")
+    if configured:
+        return Path(configured).expanduser()
+    if (PROJECT_DIR / "pyproject.toml").is_file() and BASE_DIR.parent.name == "src":
+        return PROJECT_DIR / "var"
+    xdg = values.str("XDG_DATA_HOME", default="") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "encaisse"
+
+
+VAR_DIR = _data_dir()
 
 env = environ.Env(
     DEBUG=(bool, False),
@@ -171,13 +189,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-# Front-end assets come from npm (package-lock.json) at set-up time, never from a CDN.
-NODE_MODULES = PROJECT_DIR / "node_modules"
-STATICFILES_DIRS = [
-    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
-]
+# WhiteNoise warns at each start when the folder is missing; a read-only home only loses that.
+try:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:  # pragma: no cover - depends on the machine
+    pass
+# Front-end assets come from npm (package-lock.json): `make assets` copies the files the pages
+# use into web/static/vendor/ (gitignored), so a wheel carries them; never a CDN at run time.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
