@@ -1,5 +1,6 @@
 """Settings from the environment (12-factor); the defaults run the embedded SQLite setup."""
 
+import contextlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,7 +19,9 @@ def _data_dir() -> Path:
     whose package sits in site-packages, in `$XDG_DATA_HOME/encaisse` (~/.local/share/encaisse).
     """
     values = environ.Env()
-    configured = values.str("ENCAISSE_HOME", default="") or values.str("ENCAISSE_VAR_DIR", default="")
+    configured = values.str("ENCAISSE_HOME", default="") or values.str(
+        "ENCAISSE_VAR_DIR", default=""
+    )
     if configured:
         return Path(configured).expanduser()
     if (PROJECT_DIR / "pyproject.toml").is_file() and BASE_DIR.parent.name == "src":
@@ -190,10 +193,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # WhiteNoise warns at each start when the folder is missing; a read-only home only loses that.
-try:
+with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-except OSError:  # pragma: no cover - depends on the machine
-    pass
 # Front-end assets come from npm (package-lock.json): `make assets` copies the files the pages
 # use into web/static/vendor/ (gitignored), so a wheel carries them; never a CDN at run time.
 STORAGES = {

@@ -39,9 +39,17 @@ def test_company_may_be_given_by_siren(owner: Membership, company: Company) -> N
 @pytest.mark.parametrize(
     ("_case", "args", "message"),
     [
-        ("not a member", ("--company", "acme", "--user", "stranger"), "not a member of acme"),
-        ("unknown company", ("--company", "nope", "--user", "owner"), "unknown company: nope"),
-        ("member elsewhere", ("--company", "other", "--user", "owner"), "not a member of other"),
+        (
+            "not a member",
+            ("--company", "acme", "--user", "stranger"),
+            "stranger n’est pas membre de acme.",
+        ),
+        ("unknown company", ("--company", "nope", "--user", "owner"), "Société inconnue : nope"),
+        (
+            "member elsewhere",
+            ("--company", "other", "--user", "owner"),
+            "owner n’est pas membre de other.",
+        ),
     ],
 )
 def test_refuses_who_is_not_a_member(

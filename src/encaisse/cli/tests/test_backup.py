@@ -22,7 +22,7 @@ from django.db import connection
 from encaisse.core.models import AuditEvent, Company
 from encaisse.customers.models import Customer
 from encaisse.invoicing.documents.services import invoice_document
-from encaisse.invoicing.models import IssuedDocument, Invoice
+from encaisse.invoicing.models import Invoice, IssuedDocument
 from encaisse.ledger.positions import customer_balances
 
 TODAY = date(2026, 3, 15)

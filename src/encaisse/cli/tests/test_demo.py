@@ -421,9 +421,9 @@ def test_a_second_demo_company_reuses_the_demo_users(demo: tuple[Company, str]) 
 
 
 def test_bad_arguments_fail_in_one_line(db: None) -> None:
-    with pytest.raises(CommandError, match="at least 1"):
+    with pytest.raises(CommandError, match="--customers doit valoir au moins 1"):
         run("--customers", "0")
-    with pytest.raises(CommandError, match="bad date"):
+    with pytest.raises(CommandError, match="Date invalide"):
         run("--today", "hier")
     assert not Company.objects.exists()
 

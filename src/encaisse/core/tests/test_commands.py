@@ -81,8 +81,8 @@ def test_report_balance_json_is_stable_for_scripts(company: Company) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--company", "nope"), "unknown company"),
-        (("--company", "acme", "--date", "31/02/2025"), "bad date"),
+        (("--company", "nope"), "Société inconnue : nope"),
+        (("--company", "acme", "--date", "31/02/2025"), "Date invalide '31/02/2025'"),
     ],
 )
 def test_report_bad_arguments_give_one_line(company: Company, args: tuple, message: str) -> None:
@@ -93,5 +93,5 @@ def test_report_bad_arguments_give_one_line(company: Company, args: tuple, messa
 def test_company_is_optional_only_when_there_is_one(
     company: Company, other_company: Company
 ) -> None:
-    with pytest.raises(CommandError, match="--company is required"):
+    with pytest.raises(CommandError, match="--company est obligatoire"):
         run("report", "balance")

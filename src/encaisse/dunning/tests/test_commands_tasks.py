@@ -55,7 +55,7 @@ def test_dunning_run_dry_run_table(company: Company, garage: Customer) -> None:
 
 
 def test_dunning_run_bad_date_is_one_line(company: Company) -> None:
-    with pytest.raises(CommandError, match="bad date 'yesterday'"):
+    with pytest.raises(CommandError, match="Date invalide 'yesterday'"):
         run("dunning-run", "--company", "acme", "--date", "yesterday")
 
 

@@ -56,7 +56,7 @@ def test_import_einvoice_reports_each_file(company: Company, tmp_path: Path) -> 
             stdout=out,
         )  # fmt: skip
     # then the good one is imported, the bad one refused with its reason, exit status 1
-    assert str(exc.value) == "1 of 2 file(s) refused"
+    assert str(exc.value) == "1 fichier(s) sur 2 refusé(s)."
     results = json.loads(out.getvalue())
     assert [(r["status"], r["number"], r["reason"]) for r in results] == [
         ("imported", "ERP-2025-0457", ""),
@@ -68,7 +68,7 @@ def test_import_einvoice_reports_each_file(company: Company, tmp_path: Path) -> 
 def test_import_einvoice_missing_file(company: Company) -> None:
     with pytest.raises(CommandError) as exc:
         call_command("import-einvoice", "/nonexistent.xml", "--company", "acme")
-    assert str(exc.value) == "/nonexistent.xml: no such file"
+    assert str(exc.value) == "Fichier introuvable : /nonexistent.xml"
 
 
 def test_export_document_of_a_quote(company: Company, tmp_path: Path) -> None:

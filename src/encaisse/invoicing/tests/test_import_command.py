@@ -110,7 +110,7 @@ def test_a_refused_file_exits_with_one_line_per_error_and_a_count(
         "(expected dd/mm/yyyy or yyyy-mm-dd).\n"
         "bad.csv line 3, total: '12,3x' is not an amount.\n"
         "bad.csv line 4, number: The number B1 is also on line 2.\n"
-        "3 errors: nothing imported"
+        "3 errors: nothing imported."
     )
     assert (Invoice.objects.count(), Payment.objects.count()) == (0, 0)
 
@@ -121,12 +121,12 @@ def test_a_refused_file_exits_with_one_line_per_error_and_a_count(
         ("unknown field", ["--map", "montant=Total"],
          "fr.csv, montant: Unknown field 'montant' in the mapping; the fields are: number, "
          "customer_ref, customer_name, siren, issue_date, due_date, total, currency, paid_date, "
-         "paid_amount, open_amount, disputed.\n1 error: nothing imported"),
+         "paid_amount, open_amount, disputed.\n1 error: nothing imported."),
         ("not field=column", ["--map", "total"],
-         "fr.csv: Expected field=Column in the mapping, got 'total'.\n1 error: nothing imported"),
+         "fr.csv: Expected field=Column in the mapping, got 'total'.\n1 error: nothing imported."),
         ("column not in the file", ["--map", "total=Montant HT"],
          "fr.csv line 1, total: The column 'Montant HT' is not in the file; its columns are: "
-         "'N° facture', 'Client', 'Date', 'Total'.\n1 error: nothing imported"),
+         "'N° facture', 'Client', 'Date', 'Total'.\n1 error: nothing imported."),
     ],
 )  # fmt: skip
 def test_bad_mapping_is_refused_before_reading_rows(
@@ -142,9 +142,9 @@ def test_bad_mapping_is_refused_before_reading_rows(
 
 
 def test_missing_file_and_unknown_company(company: Company, tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match=r"^no such file: .*nope\.csv$"):
+    with pytest.raises(CommandError, match=r"^No such file: .*nope\.csv$"):
         import_invoices(str(tmp_path / "nope.csv"), "--company", "acme")
-    with pytest.raises(CommandError, match=r"^unknown company: ghost$"):
+    with pytest.raises(CommandError, match=r"^Unknown company: ghost$"):
         import_invoices(str(FIXTURES / "import_fr.csv"), "--company", "ghost")
 
 
@@ -156,5 +156,5 @@ def test_binary_file_is_a_one_line_refusal(company: Company, tmp_path: Path) -> 
         import_invoices(str(path), "--company", "acme")
 
     assert str(excinfo.value) == (
-        "photo.csv: The file is not a CSV or XLSX spreadsheet.\n1 error: nothing imported"
+        "photo.csv: The file is not a CSV or XLSX spreadsheet.\n1 error: nothing imported."
     )

@@ -63,13 +63,13 @@ def test_a_bad_file_exits_with_the_errors_and_writes_nothing(
 
     assert str(caught.value).splitlines() == [
         "bad.txt line 4, Debit: not an amount: expected digits with a comma (-1250,00)",
-        "1 error: nothing imported",
+        "1 erreur : rien n’a été importé.",
     ]
     assert not Invoice.objects.exists()
 
 
 def test_a_missing_file_is_one_line(company: Company) -> None:
-    with pytest.raises(CommandError, match=r"no such file: nowhere\.txt"):
+    with pytest.raises(CommandError, match=r"^Fichier introuvable : nowhere\.txt$"):
         run("import-fec", "nowhere.txt", "--company", "acme")
 
 

@@ -274,7 +274,7 @@ def test_command_json(company: Company, invoices: list[Invoice], tmp_path: Path)
         call_command("import-bank", str(bad), "--company", "acme", stdout=StringIO())
     assert str(info.value) == (
         "bad.ofx, line 1, ACCTID: the account is missing\n"
-        "1 file(s) refused, nothing imported from them"
+        "1 fichier(s) refusé(s), rien n’en a été importé."
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from encaisse.core.cli import EncaisseCommand, resolve_company
 from encaisse.core.errors import CoreCode
@@ -63,9 +64,12 @@ class Command(EncaisseCommand):
             .first()
         )
         if membership is None:
-            raise CommandError(f"{username} is not a member of {company.slug}")
+            raise CommandError(
+                _("%(user)s is not a member of %(company)s.")
+                % {"user": username, "company": company.slug}
+            )
         if not membership.user.is_active:
-            raise CommandError(f"{username} is not an active user")
+            raise CommandError(_("%(user)s is not an active user.") % {"user": username})
         token, raw = api_token_create(
             company=company, user=membership.user, name=options["name"], days=days, actor=None
         )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from encaisse.cli.demo.plan import DemoConfig, DemoPlan
 from encaisse.cli.demo.writer import INSERT_BATCH, demo_write
@@ -58,7 +59,7 @@ class Command(EncaisseCommand):
             self.stdout.write(f"demo company {slug!r} already exists; nothing created")
             return
         if options["customers"] < 1:
-            raise CommandError("--customers must be at least 1")
+            raise CommandError(_("--customers must be at least 1."))
         config = DemoConfig(
             today=parse_date_arg(options["today"]),
             customers=options["customers"],

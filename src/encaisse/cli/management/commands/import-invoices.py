@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from encaisse.collection.services import invoices_import
 from encaisse.core.cli import EncaisseCommand, parse_date_arg, resolve_company
@@ -63,7 +65,7 @@ class Command(EncaisseCommand):
         company = resolve_company(options["company"])
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"no such file: {path}")
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
         mapping = None
         if options["map"] is not None:
             mapping, errors = parse_mapping_items(options["map"], file=path.name)
@@ -90,7 +92,10 @@ class Command(EncaisseCommand):
 def _refusal(errors: Sequence[FileProblem]) -> str:
     lines = [str(error) for error in errors]
     count = len(lines)
-    lines.append(f"{count} error{'s' if count > 1 else ''}: nothing imported")
+    lines.append(
+        ngettext("%(count)d error: nothing imported.", "%(count)d errors: nothing imported.", count)
+        % {"count": count}
+    )
     return "\n".join(lines)
 
 

@@ -6,19 +6,20 @@ decimal strings, day figures and rates (percentages, 0-100) as numbers rounded t
 null when a figure cannot be computed. `--date` is the as-of date (aged balance, forecast,
 concentration of receivables, default today); `--from/--to` bound the period of the KPIs, DSO,
 behaviour and sales concentration (default: all of the company's history up to `--date`).
-XLSX goes to `-o FILE`, else to standard output as bytes.
+XLSX is binary: it needs `-o FILE` (never bytes on a terminal); the other formats print, or go
+to `-o FILE` too.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from encaisse.analytics import reports
 from encaisse.core.cli import EncaisseCommand, parse_date_arg, resolve_company
@@ -27,6 +28,7 @@ from encaisse.core.spreadsheet import safe_row
 from encaisse.ledger.positions import customer_balances
 
 Row = dict[str, Any]
+BINARY_FORMATS = ("xlsx",)
 
 
 def balance_rows(company: Company, options: dict[str, Any]) -> list[Row]:
@@ -77,6 +79,11 @@ class Command(EncaisseCommand):
         parser.add_argument("-o", "--output", help="write to this file (xlsx)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["format"] in BINARY_FORMATS and not options.get("output"):
+            raise CommandError(
+                _("--format %(format)s writes a binary file: give it with -o FILE.")
+                % {"format": options["format"]}
+            )
         company = resolve_company(options["company"])
         result = REPORTS[options["report"]](company, options)
         if options["format"] == "json":
@@ -89,11 +96,7 @@ class Command(EncaisseCommand):
         )
         if options["format"] == "xlsx":
             data = reports.to_xlsx(rows, title=options["report"])
-            if options.get("output"):
-                Path(options["output"]).write_bytes(data)
-            else:
-                sys.stdout.buffer.write(data)
-                sys.stdout.buffer.flush()
+            Path(options["output"]).write_bytes(data)
         elif options["format"] == "csv":
             self._write_csv(rows)
         else:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from encaisse.core.cli import EncaisseCommand, resolve_company
 from encaisse.invoicing.documents.receive import einvoice_import
@@ -32,7 +33,7 @@ class Command(EncaisseCommand):
         for name in options["files"]:
             path = Path(name)
             if not path.is_file():
-                raise CommandError(f"{name}: no such file")
+                raise CommandError(_("No such file: %(path)s") % {"path": name})
             files.append((name, path.read_bytes()))
         results = einvoice_import(company=company, files=files, actor=None)
         if options["format"] == "json":
@@ -46,4 +47,7 @@ class Command(EncaisseCommand):
                     self.stdout.write(f"{r.filename}: {r.status} {r.number} {r.customer}{detail}")
         refused = [r for r in results if r.status == "refused"]
         if refused:
-            raise CommandError(f"{len(refused)} of {len(results)} file(s) refused")
+            raise CommandError(
+                _("%(refused)d of %(total)d file(s) refused.")
+                % {"refused": len(refused), "total": len(results)}
+            )

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from encaisse.core.cli import EncaisseCommand, parse_date_arg, resolve_company
 from encaisse.ledger.services import FecImportResult, fec_import
@@ -44,7 +46,7 @@ class Command(EncaisseCommand):
         company = resolve_company(options["company"])
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"no such file: {path}")
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
 
         def opener() -> IO[bytes]:
             return path.open("rb")
@@ -60,7 +62,14 @@ class Command(EncaisseCommand):
         if not result.ok:
             lines = [str(error) for error in result.errors]
             count = len(lines)
-            lines.append(f"{count} error{'s' if count > 1 else ''}: nothing imported")
+            lines.append(
+                ngettext(
+                    "%(count)d error: nothing imported.",
+                    "%(count)d errors: nothing imported.",
+                    count,
+                )
+                % {"count": count}
+            )
             raise CommandError("\n".join(lines))
         if options["format"] == "json":
             self.stdout.write(json.dumps(result.counts()))

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from encaisse.core.cli import EncaisseCommand, parse_date_arg, resolve_company
 from encaisse.core.exceptions import DomainError
@@ -81,7 +82,13 @@ class Command(EncaisseCommand):
                 )
         if errors:
             raise CommandError(
-                "\n".join([*errors, f"{len(errors)} file(s) refused, nothing imported from them"])
+                "\n".join(
+                    [
+                        *errors,
+                        _("%(count)d file(s) refused, nothing imported from them.")
+                        % {"count": len(errors)},
+                    ]
+                )
             )
 
 
@@ -93,7 +100,8 @@ def _mapping(items: list[str] | None) -> dict[str, str] | None:
         field, sep, column = item.partition("=")
         if not sep or field.strip() not in CSV_FIELDS:
             raise CommandError(
-                f"--map {item!r}: expected field=Column with a field among {', '.join(CSV_FIELDS)}"
+                _("--map %(item)s: expected field=Column with a field among %(fields)s.")
+                % {"item": repr(item), "fields": ", ".join(CSV_FIELDS)}
             )
         mapping[field.strip()] = column.strip()
     return mapping
