@@ -21,11 +21,13 @@ $(BIN)/python:
 $(VENV)/.installed-base: requirements/base.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --require-hashes -r requirements/base.txt
 	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/pip check >/dev/null || { $(BIN)/pip check; echo "requirements/ is stale: make lock"; exit 1; }
 	@touch $@
 
 $(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --require-hashes -r requirements/dev.txt
 	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/pip check >/dev/null || { $(BIN)/pip check; echo "requirements/ is stale: make lock"; exit 1; }
 	@touch $@ $(VENV)/.installed-base
 
 install: $(VENV)/.installed-base
