@@ -91,6 +91,7 @@ demo: migrate
 run: demo
 	@echo ""
 	@echo "  encaisse runs at http://$(HOST)/  (demo login: demo / demo)"
+	@echo "  the encaisse command: $(BIN)/encaisse, or run: source $(BIN)/activate"
 	@echo ""
 	$(BIN)/encaisse runserver $(HOST)
 
