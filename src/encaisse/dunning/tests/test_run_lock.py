@@ -23,7 +23,7 @@ from encaisse.dunning.tests.conftest import invoice_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BUSY = (
-    "CommandError: Une relance est déjà en cours pour cette société\u00a0; "
+    "Erreur : Une relance est déjà en cours pour cette société\u00a0; "
     "réessayez dans un instant."
 )
 
