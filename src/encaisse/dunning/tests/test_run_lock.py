@@ -22,10 +22,7 @@ from encaisse.dunning.services.runs import RUN_LOCK
 from encaisse.dunning.tests.conftest import invoice_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-BUSY = (
-    "Erreur : Une relance est déjà en cours pour cette société\u00a0; "
-    "réessayez dans un instant."
-)
+BUSY = "Erreur : Une relance est déjà en cours pour cette société\u00a0; réessayez dans un instant."
 
 
 def _overdue(company: Company, count: int) -> None:
