@@ -15,7 +15,7 @@ export DEBUG ?= 1
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Python dependencies are pinned with their hashes in requirements/*.txt (ADR 10): a new release
+# Python dependencies are pinned with their hashes in requirements/*.txt (ADR 11): a new release
 # of a dependency changes nothing until `make lock`. Each set is installed again only when its
 # lock file or pyproject.toml changed (stamp files in the venv).
 $(VENV)/.installed-base: requirements/base.txt pyproject.toml | $(BIN)/python
