@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.core.management import get_commands, load_command_class
+import django.core.management
+from django.core.management import find_commands, get_commands, load_command_class
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -72,8 +73,12 @@ def main_help() -> str:
         for title, entries in GROUPS
     ]
     listed = {name for _title, entries in groups for name, _line in entries}
+    # Django's own commands that an app of ours overrides (flush) stay with Django's.
+    builtin = set(find_commands(django.core.management.__path__[0]))
     others = sorted(
-        n for n, app in commands.items() if app.startswith("encaisse") and n not in listed
+        n
+        for n, app in commands.items()
+        if app.startswith("encaisse") and n not in listed and n not in builtin
     )
     if others:
         groups.append((_("Other"), [(n, _first_sentence(commands[n], n)) for n in others]))
@@ -84,8 +89,8 @@ def main_help() -> str:
         lines += [f"  {name.ljust(width)}{line}" for name, line in entries]
     django_commands: dict[str, list[str]] = defaultdict(list)
     for name, app in commands.items():
-        if not app.startswith("encaisse") and name not in listed:
-            django_commands[app.rpartition(".")[2]].append(name)
+        if (not app.startswith("encaisse") or name in builtin) and name not in listed:
+            django_commands["core" if name in builtin else app.rpartition(".")[2]].append(name)
     lines += ["", _("Django commands:")]
     lines += [
         f"  [{app}] {', '.join(sorted(names))}" for app, names in sorted(django_commands.items())

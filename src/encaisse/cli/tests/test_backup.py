@@ -39,7 +39,9 @@ def media(settings: Any, tmp_path: Path) -> Path:
 def ledger(transactional_db: None, media: Path) -> Company:
     """The demo company with a logo and two rendered invoice PDFs, committed (pg_dump sees it)."""
     call_command(
-        "demo", "--customers", "6", "--invoices", "40", "--today", str(TODAY), stdout=StringIO()
+        "demo",
+        *("--customers", "6", "--invoices", "40", "--today", str(TODAY), "--force"),
+        stdout=StringIO(),
     )
     company = Company.objects.get(slug="demo")
     company.logo.save("logo.png", ContentFile(LOGO))
