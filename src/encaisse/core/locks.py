@@ -42,6 +42,7 @@ STALE_AFTER = timedelta(hours=1)  # SQLite only: a holder on another host, or a 
 POLL = 0.2  # seconds between two tries while waiting
 IMPORT_LOCK = "import"  # bank statements, FEC and invoice files: they write the same ledger
 IMPORT_WAIT = 120.0  # seconds: an import waits for the one in progress, then goes in turn
+WEB_IMPORT_WAIT = 10.0  # seconds: an upload from the browser waits less, then says so
 
 _held: set[tuple[str, int, str]] = set()
 _held_guard = threading.Lock()
@@ -116,11 +117,12 @@ def _pg_release(company: Company, name: str) -> None:
         cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [lock_key(name), company.pk])
 
 
-def import_lock(company: Company) -> AbstractContextManager[None]:
+def import_lock(company: Company, *, wait: float = IMPORT_WAIT) -> AbstractContextManager[None]:
     """The lock of the company's imports: a second import waits for the first to finish (the
-    file is then checked against what the first wrote, so the same file adds nothing)."""
+    file is then checked against what the first wrote, so the same file adds nothing). A web
+    request waits a few seconds only (`WEB_IMPORT_WAIT`), then says so."""
     busy = _("An import is already in progress for this company; try again in a moment.")
-    return company_lock(company, IMPORT_LOCK, wait=IMPORT_WAIT, busy_message=busy)
+    return company_lock(company, IMPORT_LOCK, wait=wait, busy_message=busy)
 
 
 @contextmanager
@@ -160,4 +162,11 @@ def company_lock(
                 _sqlite_release(company, name, holder)
 
 
-__all__ = ["IMPORT_LOCK", "STALE_AFTER", "company_lock", "import_lock", "lock_key"]
+__all__ = [
+    "IMPORT_LOCK",
+    "STALE_AFTER",
+    "WEB_IMPORT_WAIT",
+    "company_lock",
+    "import_lock",
+    "lock_key",
+]

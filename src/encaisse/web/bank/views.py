@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from encaisse.core.dates import today
 from encaisse.core.exceptions import DomainError
+from encaisse.core.locks import WEB_IMPORT_WAIT, import_lock
 from encaisse.core.money import parse_amount
 from encaisse.customers.models import Customer
 from encaisse.payments import bank
@@ -68,15 +69,16 @@ def bank_upload(request: StaffRequest) -> HttpResponse:
     results = []
     for upload in form.cleaned_data["statements"]:
         try:
-            result = bank.bank_import(
-                company=request.company,
-                content=upload.read(),
-                filename=upload.name,
-                actor=request.user,
-                on=today(),
-                format=form.cleaned_data["format"] or None,
-                csv_mapping=form.cleaned_data["csv_mapping"],
-            )
+            with import_lock(request.company, wait=WEB_IMPORT_WAIT):
+                result = bank.bank_import(
+                    company=request.company,
+                    content=upload.read(),
+                    filename=upload.name,
+                    actor=request.user,
+                    on=today(),
+                    format=form.cleaned_data["format"] or None,
+                    csv_mapping=form.cleaned_data["csv_mapping"],
+                )
         except DomainError as exc:
             messages.error(request, exc.message)
             continue

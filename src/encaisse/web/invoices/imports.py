@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from encaisse.collection.services import invoices_import
 from encaisse.core.dates import today
-from encaisse.core.exceptions import FileProblem
+from encaisse.core.exceptions import DomainError, FileProblem
+from encaisse.core.locks import WEB_IMPORT_WAIT, import_lock
 from encaisse.invoicing.importer.mapping import FIELDS, mapping_text, parse_mapping_items
 from encaisse.ledger import invoice_import as importer
 from encaisse.web.shell.access import StaffRequest, member_required, require_money
@@ -71,22 +72,27 @@ def invoice_import(request: StaffRequest) -> HttpResponse:
                 form.cleaned_data["mapping"].splitlines(), file=upload.name
             )
             if not errors:
-                result = invoices_import(
-                    company=company,
-                    content=upload.read(),
-                    filename=upload.name,
-                    actor=request.user,
-                    on=today(),
-                    # The saved mapping shown in the form is applied as saved (leniently).
-                    mapping=mapping if mapping and mapping != saved else None,
-                    date_format=form.cleaned_data["date_format"] or None,
-                    dry_run=form.cleaned_data["dry_run"],
-                )
-                errors = result.errors
-                if result.ok and not result.dry_run:
-                    form = InvoiceImportForm(
-                        initial={"mapping": mapping_text(company.import_mapping or {})}
-                    )
+                try:
+                    with import_lock(company, wait=WEB_IMPORT_WAIT):
+                        result = invoices_import(
+                            company=company,
+                            content=upload.read(),
+                            filename=upload.name,
+                            actor=request.user,
+                            on=today(),
+                            # The saved mapping shown in the form is applied as saved (leniently).
+                            mapping=mapping if mapping and mapping != saved else None,
+                            date_format=form.cleaned_data["date_format"] or None,
+                            dry_run=form.cleaned_data["dry_run"],
+                        )
+                except DomainError as exc:  # another import of the company is still running
+                    errors = [FileProblem(upload.name, None, "", exc.message)]
+                else:
+                    errors = result.errors
+                    if result.ok and not result.dry_run:
+                        form = InvoiceImportForm(
+                            initial={"mapping": mapping_text(company.import_mapping or {})}
+                        )
     else:
         form = InvoiceImportForm(initial={"mapping": mapping_text(saved)})
     return render(

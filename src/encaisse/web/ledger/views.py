@@ -19,6 +19,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from encaisse.core.dates import today
+from encaisse.core.exceptions import DomainError
+from encaisse.core.locks import WEB_IMPORT_WAIT, import_lock
 from encaisse.core.scoping import get_for_company_or_404
 from encaisse.core.spreadsheet import safe_row, safe_values
 from encaisse.customers.models import Customer
@@ -76,13 +78,18 @@ def fec_upload(request: StaffRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, upload=form)
     upload = form.cleaned_data["file"]
-    result = fec_import(
-        company=request.company,
-        source=upload.read(),
-        filename=upload.name or "upload",
-        actor=request.user,
-        on=today(),
-    )
+    try:
+        with import_lock(request.company, wait=WEB_IMPORT_WAIT):
+            result = fec_import(
+                company=request.company,
+                source=upload.read(),
+                filename=upload.name or "upload",
+                actor=request.user,
+                on=today(),
+            )
+    except DomainError as exc:  # another import of the company is still running
+        messages.error(request, exc.message)
+        return _page(request, upload=form)
     return _page(request, result=result)
 
 
