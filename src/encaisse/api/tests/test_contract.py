@@ -13,12 +13,15 @@ Bounded: MAX_EXAMPLES per operation and phase, a few seconds per operation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import jsonschema_rs
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.generation.modes import GenerationMode
@@ -50,7 +53,20 @@ def schema_validation_agrees(ctx: Any, response: Any, case: Any) -> bool | None:
 
 
 @pytest.fixture
-def bearer(owner: Membership) -> dict[str, str]:
+def _keep_the_test_connection() -> Iterator[None]:
+    # Django's WSGI handler closes the database connection after each request; the test
+    # client does not, and neither may we: the test's transaction lives on it (PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(owner: Membership, _keep_the_test_connection: None) -> dict[str, str]:
     """A seeded company (customers, issued invoices, a payment) and its owner's token."""
     company = owner.company
     for _ in range(3):
