@@ -27,8 +27,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from encaisse.api.models import ApiToken
-from encaisse.core.models import Company, Membership
+from encaisse.core.models import ApiToken, Company, Membership
 from encaisse.core.tests.factories import CustomerFactory, make_invoice, make_payment
 from encaisse.invoicing.models import Invoice
 from encaisse.payments.models import Payment
