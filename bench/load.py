@@ -25,6 +25,7 @@ import json
 import os
 import random
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -203,7 +204,14 @@ def main() -> int:
         "DATABASE_URL": f"{PG_URL}/{DATABASE}",
         "PYTHONPATH": str(ROOT / "src"),  # this checkout's code, as the other benches run it
         "ALLOWED_HOSTS": "127.0.0.1",
+        # Production settings (DEBUG off, a key of its own) but plain http: the bench talks to
+        # gunicorn on loopback, where a TLS proxy would sit in front of it in production.
         "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
         "CELERY_BROKER_URL": "",
     }
     ensure_database(env)
