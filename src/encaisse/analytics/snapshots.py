@@ -164,8 +164,8 @@ def _placeholder(company: Company, name: str, *, on: date) -> FigureSnapshot:
 def _send(task: str, args: tuple[Any, ...]) -> None:
     try:
         task_enqueue(task, *args)
-    except Exception:  # the broker is down: the stale figures stay, the claim expires
-        log.exception("could not queue the refresh of %s", args)
+    except Exception as exc:  # the broker is down: the stale figures stay, the claim expires
+        log.warning("could not queue the refresh of %s: %s", args, exc)
 
 
 def _load(row: FigureSnapshot) -> Any | None:

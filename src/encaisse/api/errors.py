@@ -30,7 +30,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from encaisse.api.auth import TooManyAttempts
-from encaisse.api.fields import ErrorOut
+from encaisse.api.fields import RULE_CODES, ErrorOut
 from encaisse.core.exceptions import DomainError, ErrorKind
 
 # ninja types a handler's exception loosely (an instance or its class); ours get instances.
@@ -119,11 +119,12 @@ def register_error_handlers(api: NinjaAPI) -> None:
             for e in exc.errors
         ]
         first = errors[0] if errors else {"field": "body", "message": _("Invalid input.")}
+        rules = [e["type"] for e in exc.errors if e.get("type") in RULE_CODES]
         return _error(
             api,
             request,
             status=422,
-            code="validation_error",
+            code=rules[0] if rules else "validation_error",
             detail=f"{first['field']}: {first['message']}",
             errors=errors,
         )

@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import Error as DatabaseFailure
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -142,6 +143,13 @@ class EncaisseCommand(BaseCommand):
                 raise CommandError(exc.message) from exc
             except (OSError, ValueError) as exc:
                 raise CommandError(error_line(exc)) from exc
+            except DatabaseFailure as exc:
+                # The server went away (restart, network) or refused: the command's
+                # transaction was rolled back; one line says so, never a traceback.
+                reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise CommandError(
+                    f"database error, nothing of this run was saved: {reason}"
+                ) from exc
         except CommandError as exc:
             if options.get("traceback"):
                 raise

@@ -377,7 +377,7 @@ def _document_schedule(*, company: Company, invoice_id: int) -> None:
     def dispatch() -> None:
         try:
             task_enqueue("invoicing.document_render", company.pk, invoice_id)
-        except Exception:
-            logger.exception("document task of invoice %s not queued", invoice_id)
+        except Exception as exc:  # the broker is down: the document renders on first download
+            logger.warning("document task of invoice %s not queued: %s", invoice_id, exc)
 
     transaction.on_commit(dispatch)

@@ -49,7 +49,7 @@ def test_a_body_that_is_not_a_json_object_is_400(
     [
         ("impossible date", "/api/v1/invoices?issued_from=2025-02-30", "issued_from"),
         ("French date", "/api/v1/payments?received_from=01/02/2025", "received_from"),
-        ("date beyond 2999", "/api/v1/invoices?issued_to=9999-12-31", "issued_to"),
+        ("date as a number", "/api/v1/invoices?issued_to=0", "issued_to"),
         ("unknown status", "/api/v1/invoices?status=lost", "status"),
         ("id not a number", "/api/v1/invoices?customer_id=abc", "customer_id"),
         ("page too large", "/api/v1/customers?limit=100000", "limit"),

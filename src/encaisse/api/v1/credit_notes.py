@@ -9,7 +9,7 @@ from ninja import Field, Query, Router
 
 from encaisse.api.auth import principal
 from encaisse.api.errors import documented
-from encaisse.api.fields import Day, Id, Page, PageQuery, Str100
+from encaisse.api.fields import DayFilter, Id, Page, PageQuery, Str100
 from encaisse.api.v1.invoices import CreditNoteDetailOut, CreditNoteOut
 from encaisse.core.exceptions import ErrorKind
 from encaisse.invoicing.models import Invoice
@@ -21,8 +21,8 @@ router = Router(tags=["credit notes"])
 class CreditNoteFilters(PageQuery):
     customer_id: Id | None = None
     invoice_id: Id | None = Field(None, description="credit notes of this invoice")
-    issued_from: Day | None = None
-    issued_to: Day | None = None
+    issued_from: DayFilter | None = None
+    issued_to: DayFilter | None = None
     q: Str100 = Field("", description="search in number and customer name")
 
 

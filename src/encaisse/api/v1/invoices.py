@@ -17,6 +17,7 @@ from encaisse.api.errors import documented
 from encaisse.api.fields import (
     MAX_AMOUNT,
     Day,
+    DayFilter,
     DecimalText,
     Description,
     DiscountRateIn,
@@ -30,6 +31,7 @@ from encaisse.api.fields import (
     Str100,
     UnitPriceIn,
     VatRateIn,
+    rule_broken,
 )
 from encaisse.core.dates import today
 from encaisse.core.exceptions import DomainError, ErrorKind
@@ -57,8 +59,8 @@ class InvoiceFilters(PageQuery):
     )
     customer_id: Id | None = None
     overdue: bool = Field(False, description="issued, due before today and not fully paid")
-    issued_from: Day | None = None
-    issued_to: Day | None = None
+    issued_from: DayFilter | None = None
+    issued_to: DayFilter | None = None
     kind: Literal["invoice", "credit_note"] = "invoice"
     q: Str100 = Field("", description="search in number and customer name")
 
@@ -171,7 +173,7 @@ def _total_fits(lines: Sequence[LineIn] | None) -> Sequence[LineIn] | None:
     if lines:
         totals = calc.invoice_totals([line.as_line().as_input() for line in lines])
         if totals.total_amount > MAX_AMOUNT:
-            raise ValueError(f"the total exceeds {MAX_AMOUNT}")
+            raise rule_broken("total_too_large", f"the total exceeds {MAX_AMOUNT}")
     return lines
 
 

@@ -18,11 +18,13 @@ from encaisse.api.fields import (
     AmountIn,
     Currency,
     Day,
+    DayFilter,
     Id,
     Money,
     Page,
     PageQuery,
     Str140,
+    rule_broken,
 )
 from encaisse.core.exceptions import DomainError, ErrorKind
 from encaisse.core.scoping import get_for_company_or_404
@@ -45,8 +47,8 @@ Method = Literal["transfer", "direct_debit", "check", "card", "cash", "other"]
 
 class PaymentFilters(PageQuery):
     customer_id: Id | None = None
-    received_from: Day | None = None
-    received_to: Day | None = None
+    received_from: DayFilter | None = None
+    received_to: DayFilter | None = None
 
 
 class PaymentOut(Schema):
@@ -93,7 +95,7 @@ def _distinct_invoices(value: Sequence[AllocationIn] | None) -> Sequence[Allocat
     if value is not None:
         ids = [a.invoice_id for a in value]
         if len(ids) != len(set(ids)):
-            raise ValueError("each invoice may appear only once")
+            raise rule_broken("invoice_repeated", "each invoice may appear only once")
     return value
 
 
