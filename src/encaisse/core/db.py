@@ -46,14 +46,19 @@ def quantized(value: Decimal | None) -> Decimal:
 __all__ = ["CENT", "MONEY", "ZERO_VALUE", "money_expr", "quantized"]
 
 
-def statistics_refresh(*models: type[Model]) -> None:
+STATISTICS_MIN_ROWS = 10_000
+
+
+def statistics_refresh(*models: type[Model], inserted: int) -> None:
     """ANALYZE tables a transaction has just filled in bulk, before it reads them back.
 
     PostgreSQL plans a query on the statistics the tables had before the insert (empty, on a
     first import): a read-back of a million fresh rows then runs as nested loops for minutes.
-    ANALYZE may run inside the transaction; SQLite plans without such statistics.
+    ANALYZE may run inside the transaction; SQLite plans without such statistics. Below
+    `STATISTICS_MIN_ROWS` inserted rows no plan can go that wrong, and the statistics the
+    planner had (autovacuum's) are left as they were.
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or inserted < STATISTICS_MIN_ROWS:
         return
     with connection.cursor() as cursor:
         for model in models:

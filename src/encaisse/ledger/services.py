@@ -557,7 +557,7 @@ def _check_written(
     company: Company, fec_row: FecImport, items: Sequence[Item], result: FecImportResult
 ) -> None:
     """Read back what was written; a difference with the file undoes the import."""
-    statistics_refresh(FecItem, Invoice, Payment)
+    statistics_refresh(FecItem, Invoice, Payment, inserted=len(items))
     mine = FecItem.objects.filter(company=company, fec_import=fec_row)
     invoices = Invoice.objects.filter(
         company=company, pk__in=mine.filter(invoice__isnull=False).values("invoice_id")
