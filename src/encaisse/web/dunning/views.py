@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -93,17 +95,30 @@ def reminder_detail_view(request: StaffRequest, pk: int) -> HttpResponse:
     )
 
 
+def _worklist_action(
+    request: StaffRequest, action: Callable[[], object], done: str
+) -> HttpResponse:
+    """Run one worklist service: its refusal or `done` as a message, back to the worklist."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("dunning:worklist")
+
+
 @require_POST
 @member_required
 def reminder_approve_view(request: StaffRequest, pk: int) -> HttpResponse:
     reminder = _reminder(request, pk)
-    try:
-        reminder_approve(company=request.company, reminder_id=reminder.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Reminder approved."))
-    return redirect("dunning:worklist")
+    return _worklist_action(
+        request,
+        lambda: reminder_approve(
+            company=request.company, reminder_id=reminder.pk, actor=request.user
+        ),
+        _("Reminder approved."),
+    )
 
 
 @require_POST
@@ -112,59 +127,55 @@ def reminder_skip_view(request: StaffRequest, pk: int) -> HttpResponse:
     reminder = _reminder(request, pk)
     form = SkipForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        reminder_skip(
+    return _worklist_action(
+        request,
+        lambda: reminder_skip(
             company=request.company, reminder_id=reminder.pk, actor=request.user, reason=reason
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Reminder skipped."))
-    return redirect("dunning:worklist")
+        ),
+        _("Reminder skipped."),
+    )
 
 
 @require_POST
 @member_required
 def reminder_retry_view(request: StaffRequest, pk: int) -> HttpResponse:
     reminder = _reminder(request, pk)
-    try:
-        reminder_retry(company=request.company, reminder_id=reminder.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Reminder queued again."))
-    return redirect("dunning:worklist")
+    return _worklist_action(
+        request,
+        lambda: reminder_retry(
+            company=request.company, reminder_id=reminder.pk, actor=request.user
+        ),
+        _("Reminder queued again."),
+    )
 
 
 @require_POST
 @member_required
 def reminder_mark_sent_view(request: StaffRequest, pk: int) -> HttpResponse:
     reminder = _reminder(request, pk)
-    try:
-        reminder_mark_sent(
+    return _worklist_action(
+        request,
+        lambda: reminder_mark_sent(
             company=request.company,
             reminder_id=reminder.pk,
             actor=request.user,
             now=timezone.now(),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Reminder marked as sent."))
-    return redirect("dunning:worklist")
+        ),
+        _("Reminder marked as sent."),
+    )
 
 
 @require_POST
 @member_required
 def reminder_resend_view(request: StaffRequest, pk: int) -> HttpResponse:
     reminder = _reminder(request, pk)
-    try:
-        reminder_resend(company=request.company, reminder_id=reminder.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Reminder queued to be sent again."))
-    return redirect("dunning:worklist")
+    return _worklist_action(
+        request,
+        lambda: reminder_resend(
+            company=request.company, reminder_id=reminder.pk, actor=request.user
+        ),
+        _("Reminder queued to be sent again."),
+    )
 
 
 @member_required
